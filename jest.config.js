@@ -1,0 +1,25 @@
+/** Unit specs beside the code and e2e specs under test/, all on SQLite in memory. */
+const swcOptions = {
+  sourceMaps: 'inline',
+  module: { type: 'commonjs' },
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    keepClassNames: true,
+  },
+};
+
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json', 'mjs', 'cjs'],
+  testRegex: ['src/.*\\.spec\\.ts$', 'test/.*\\.e2e-spec\\.ts$'],
+  transform: {
+    '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions],
+  },
+  // @nestjs/* 12, @nestjs/jwt and oauth4webapi ship ES modules only: compile them to CommonJS too.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|oauth4webapi|jose|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm)/)'],
+  setupFiles: ['<rootDir>/test/utils/setup-env.ts'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,70 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import { INestApplication, Type } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { createValidationPipe } from './common/pipes/oauth-validation.pipe';
+import { appConfig } from './config/app.config';
+import { Environment } from './config/env.validation';
+
+/** The Fastify adapter with the limits every instance runs with. */
+export function createFastifyAdapter(env: Pick<Environment, 'BODY_LIMIT_BYTES' | 'TRUST_PROXY'>): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    trustProxy: env.TRUST_PROXY,
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+}
+
+/** Everything an app needs besides its module: plugins, pipes, docs. Shared by main.ts and the tests. */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  app.useLogger(app.get(Logger));
+  const settings = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    // Pages set their own, stricter headers; the API answers JSON that no browser should frame.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'", 'https:', 'http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*'],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: settings.isProduction,
+  });
+
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app as unknown as INestApplication,
+    new DocumentBuilder()
+      .setTitle('Tollgate')
+      .setDescription('OAuth 2.0 authorization server and sample resource server')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .addBasicAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app as unknown as INestApplication, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/** Builds a configured app around `module` (the AppModule, or a test's variant of it). */
+export async function createApp(module: Type<unknown>, env: Environment): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(env), {
+    bufferLogs: true,
+  });
+  await configureApp(app);
+  return app;
+}

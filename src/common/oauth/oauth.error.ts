@@ -1,0 +1,77 @@
+/**
+ * Wire error codes: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1,
+ * RFC 9700 prompt answers (login_required, consent_required, from OIDC Core §3.1.2.6).
+ */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'unsupported_token_type'
+  | 'login_required'
+  | 'consent_required'
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata';
+
+export interface OAuthErrorOptions {
+  cause?: unknown;
+  status?: number;
+  scope?: string;
+  challenge?: 'Bearer';
+  isBareChallenge?: boolean;
+}
+
+/** The HTTP status of each code; 400 unless listed. */
+const STATUS_BY_CODE: Partial<Record<OAuthErrorCode, number>> = {
+  invalid_client: 401,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  server_error: 500,
+  temporarily_unavailable: 503,
+};
+
+/** The one error type of the OAuth surface; OAuthExceptionFilter turns it into a response. */
+export class OAuthError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: OAuthErrorCode,
+    /** Safe to show the client. */
+    readonly description?: string,
+    options?: OAuthErrorOptions,
+  ) {
+    super(description ?? code, { cause: options?.cause });
+    this.name = 'OAuthError';
+    this.status = options?.status ?? STATUS_BY_CODE[code] ?? 400;
+    this.scope = options?.scope;
+    this.challenge = options?.challenge;
+    this.isBareChallenge = options?.isBareChallenge ?? false;
+  }
+
+  /** For insufficient_scope: the scope the resource needs (RFC 6750 §3). */
+  readonly scope?: string;
+  /** Resource-server errors answer with a Bearer challenge (RFC 6750 §3). */
+  readonly challenge?: 'Bearer';
+  /** RFC 6750 §3.1: a request without credentials gets a challenge with no error attribute. */
+  readonly isBareChallenge: boolean;
+
+  static invalidRequest(description: string): OAuthError {
+    return new OAuthError('invalid_request', description);
+  }
+
+  static invalidClient(description = 'Client authentication failed'): OAuthError {
+    return new OAuthError('invalid_client', description);
+  }
+
+  static invalidGrant(description: string): OAuthError {
+    return new OAuthError('invalid_grant', description);
+  }
+}

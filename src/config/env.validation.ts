@@ -1,0 +1,234 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+/** Reads "true"/"false" (and 1/0, yes/no, on/off); anything else is left as-is so validation names it. */
+function toBoolean({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  return value;
+}
+
+/** Reads a whole decimal number; anything else is left as-is so validation names it. */
+function toInteger({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+}
+
+/** The process environment as Tollgate reads it: every variable, its type and its default. */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @MaxLength(255)
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  RESOURCE_AUDIENCE?: string;
+
+  @IsString()
+  @MaxLength(2000)
+  DATABASE_URL = 'sqlite:./data/tollgate.sqlite';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  DB_MIGRATIONS_RUN = true;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  DB_CONNECT_TIMEOUT_MS = 5000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(30)
+  @Max(86400)
+  ACCESS_TOKEN_TTL_SECONDS = 600;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(60)
+  @Max(31536000)
+  REFRESH_TOKEN_TTL_SECONDS = 2592000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(600)
+  AUTH_CODE_TTL_SECONDS = 60;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  CLOCK_LEEWAY_SECONDS = 30;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  ALLOW_IMPLICIT_GRANT = false;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  ALLOW_PASSWORD_GRANT = false;
+
+  /** Encrypts signing keys at rest (AES-256-GCM) when set. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  @MaxLength(1000)
+  KEY_ENCRYPTION_SECRET?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(10485760)
+  BODY_LIMIT_BYTES = 65536;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  RATE_LIMIT_ENABLED = true;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  RATE_LIMIT_TOKEN_PER_MINUTE = 1200;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE = 20;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES = 10;
+}
+
+/** The validated environment, with the derived defaults filled in. */
+export type Environment = EnvironmentVariables & { ISSUER: string; RESOURCE_AUDIENCE: string };
+
+export class EnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** RFC 8414 §2: the issuer is an https URL with no query or fragment (http only on loopback). */
+function checkIssuer(name: string, value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${name} must be an absolute URL (got "${value}")`;
+  }
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) {
+    return `${name} must not contain a query or fragment`;
+  }
+  if (url.username || url.password) return `${name} must not contain credentials`;
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  return `${name} must use https unless its host is a loopback address (got "${value}")`;
+}
+
+/** Variables whose values may hold credentials: named in errors, never echoed. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'KEY_ENCRYPTION_SECRET']);
+
+const OPTIONAL_VARIABLES = ['ISSUER', 'RESOURCE_AUDIENCE', 'KEY_ENCRYPTION_SECRET'];
+const KNOWN_VARIABLES = new Set([...Object.keys(new EnvironmentVariables()), ...OPTIONAL_VARIABLES]);
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((error) => {
+    const reasons = Object.values(error.constraints ?? {}).join('; ');
+    if (SECRET_VARIABLES.has(error.property)) return `${error.property}: ${reasons}`;
+    const shown = typeof error.value === 'string' ? `"${error.value}"` : String(error.value);
+    return `${error.property}: ${reasons} (got ${shown})`;
+  });
+}
+
+/** Validates a raw environment; throws EnvironmentError naming every bad variable. */
+export function validate(raw: Record<string, unknown>): Environment {
+  // An empty variable counts as unset, so `PORT= npm start` takes the default.
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([key, value]) => KNOWN_VARIABLES.has(key) && value !== undefined && value !== ''),
+  );
+  const env = plainToInstance(EnvironmentVariables, present);
+  const problems = describe(validateSync(env, { skipMissingProperties: false }));
+
+  env.ISSUER ??= `http://localhost:${env.PORT}`;
+  if (!problems.some((p) => p.startsWith('ISSUER:'))) {
+    const issuerProblem = checkIssuer('ISSUER', env.ISSUER);
+    if (issuerProblem) problems.push(issuerProblem);
+  }
+  env.RESOURCE_AUDIENCE ??= `${env.ISSUER.replace(/\/+$/, '')}/api`;
+  if (!problems.some((p) => p.startsWith('RESOURCE_AUDIENCE:'))) {
+    try {
+      new URL(env.RESOURCE_AUDIENCE);
+    } catch {
+      problems.push(`RESOURCE_AUDIENCE must be an absolute URL (got "${env.RESOURCE_AUDIENCE}")`);
+    }
+  }
+  if (!/^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(env.DATABASE_URL)) {
+    problems.push('DATABASE_URL must start with sqlite: or mysql:// (got a value of another kind)');
+  }
+  if (problems.length > 0) throw new EnvironmentError(problems);
+  return env as Environment;
+}
+
+/** The only reader of process.env besides ormconfig.ts. */
+export function loadEnvironment(): Environment {
+  return validate(process.env);
+}

@@ -1,0 +1,15 @@
+import { registerAs } from '@nestjs/config';
+import { loadEnvironment } from './env.validation';
+
+/** Rate limits: generous for honest traffic, tight on failures. */
+export const limitsConfig = registerAs('limits', () => {
+  const env = loadEnvironment();
+  return {
+    isEnabled: env.RATE_LIMIT_ENABLED,
+    tokenRequestsPerMinute: env.RATE_LIMIT_TOKEN_PER_MINUTE,
+    clientAuthFailuresPerMinute: env.RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE,
+    loginFailuresPer15Minutes: env.RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES,
+  };
+});
+
+export type LimitsConfig = ReturnType<typeof limitsConfig>;

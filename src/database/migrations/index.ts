@@ -1,0 +1,4 @@
+import { InitialSchema1764360000000 } from './1764360000000-InitialSchema';
+
+/** Every migration, oldest first; the app and the TypeORM CLI run this same list. */
+export const MIGRATIONS = [InitialSchema1764360000000];

@@ -1,0 +1,158 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { oauthConfig } from '../../config/oauth.config';
+import { KeyEncryption } from './key-encryption';
+import { SigningKeyEntity } from './signing-key.entity';
+
+export const SIGNING_ALGORITHM = 'ES256';
+
+/** How often an instance looks for keys rotated by another instance or by the CLI. */
+const RELOAD_INTERVAL_MS = 30_000;
+/** Unknown `kid`s may trigger a reload at most this often. */
+const UNKNOWN_KID_RELOAD_MS = 5_000;
+
+export interface PublicJwk {
+  kty: string;
+  crv: string;
+  x: string;
+  y: string;
+  kid: string;
+  alg: string;
+  use: 'sig';
+}
+
+/** A key loaded for use: parsed once, kept as KeyObjects (parsing PEM per token is slow). */
+export interface LoadedKey {
+  kid: string;
+  alg: string;
+  publicJwk: PublicJwk;
+  publicKey: KeyObject;
+  privateKey?: KeyObject;
+  createdAt: Date;
+  retiredAt: Date | null;
+}
+
+/** RFC 7638 JWK thumbprint, used as the `kid`. */
+function thumbprint(jwk: { crv: string; kty: string; x: string; y: string }): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/** Access-token signing keys: created on first boot, stored in the database, rotated on demand. */
+@Injectable()
+export class KeysService implements OnModuleInit {
+  private readonly encryption: KeyEncryption;
+  private keys: LoadedKey[] = [];
+  private loadedAt = 0;
+  private lastUnknownKidReload = 0;
+  private reloading?: Promise<void>;
+
+  constructor(
+    @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
+    @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
+  ) {
+    this.encryption = new KeyEncryption(oauth.keyEncryptionSecret);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.ensureSigningKey();
+  }
+
+  /** Creates the first key if there is none, and loads every key (fails the boot if one cannot be read). */
+  async ensureSigningKey(): Promise<void> {
+    const active = await this.repository.findOneBy({ retiredAt: IsNull() });
+    if (!active) await this.repository.insert(this.generate());
+    await this.reload();
+  }
+
+  /** Makes a new key the signing key; older keys keep verifying until their tokens expire. */
+  async rotate(): Promise<string> {
+    const next = this.generate();
+    await this.repository.manager.transaction(async (manager) => {
+      await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: next.createdAt });
+      await manager.insert(SigningKeyEntity, next);
+    });
+    await this.reload();
+    return next.kid;
+  }
+
+  /** The key new tokens are signed with. */
+  async getSigningKey(): Promise<LoadedKey & { privateKey: KeyObject }> {
+    if (Date.now() - this.loadedAt > RELOAD_INTERVAL_MS) await this.reload();
+    const key = this.keys.find((candidate) => candidate.retiredAt === null && candidate.privateKey);
+    if (!key?.privateKey) throw new Error('No signing key is available');
+    return key as LoadedKey & { privateKey: KeyObject };
+  }
+
+  /** The verification key for a `kid`; an unknown kid reloads from the database, rate-limited. */
+  async findVerificationKey(kid: string): Promise<LoadedKey | undefined> {
+    if (Date.now() - this.loadedAt > RELOAD_INTERVAL_MS) await this.reload();
+    const known = this.keys.find((key) => key.kid === kid && this.isPublished(key));
+    if (known) return known;
+    if (Date.now() - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_MS) return undefined;
+    this.lastUnknownKidReload = Date.now();
+    await this.reload();
+    return this.keys.find((key) => key.kid === kid && this.isPublished(key));
+  }
+
+  /** The JWKS document (RFC 7517): public parts of every key still needed to verify a live token. */
+  async getJwks(): Promise<{ keys: PublicJwk[] }> {
+    if (Date.now() - this.loadedAt > RELOAD_INTERVAL_MS) await this.reload();
+    return { keys: this.keys.filter((key) => this.isPublished(key)).map((key) => key.publicJwk) };
+  }
+
+  /** Re-reads keys from the database; concurrent callers share one read. */
+  reload(): Promise<void> {
+    this.reloading ??= this.readKeys().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async readKeys(): Promise<void> {
+    const rows = await this.repository.find({ order: { createdAt: 'DESC' } });
+    this.keys = rows.map((row) => this.load(row));
+    this.loadedAt = Date.now();
+  }
+
+  /**
+   * A retired key stays published for the longest access-token lifetime, plus the time other
+   * instances may still sign with it before they reload, plus clock leeway.
+   */
+  private isPublished(key: LoadedKey): boolean {
+    if (key.retiredAt === null) return true;
+    const graceMs = (this.oauth.accessTokenTtlSeconds + this.oauth.clockLeewaySeconds) * 1000 + RELOAD_INTERVAL_MS;
+    return key.retiredAt.getTime() + graceMs > Date.now();
+  }
+
+  private load(row: SigningKeyEntity): LoadedKey {
+    const publicJwk = JSON.parse(row.publicJwk) as PublicJwk;
+    return {
+      kid: row.kid,
+      alg: row.alg,
+      publicJwk,
+      publicKey: createPublicKey({ key: { ...publicJwk }, format: 'jwk' }),
+      privateKey: row.retiredAt === null ? createPrivateKey(this.encryption.open(row.privateKey)) : undefined,
+      createdAt: row.createdAt,
+      retiredAt: row.retiredAt,
+    };
+  }
+
+  private generate(): SigningKeyEntity {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string };
+    const kid = thumbprint(jwk);
+    const publicJwk: PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: SIGNING_ALGORITHM, use: 'sig' };
+    return Object.assign(new SigningKeyEntity(), {
+      kid,
+      alg: SIGNING_ALGORITHM,
+      publicJwk: JSON.stringify(publicJwk),
+      privateKey: this.encryption.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()),
+      createdAt: new Date(),
+      retiredAt: null,
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import * as argon2 from 'argon2';
+import { Repository } from 'typeorm';
+import { OAuthError } from '../common/oauth/oauth.error';
+import { UserEntity } from './user.entity';
+
+/** RFC 6749 §10.14 and HY-06: usernames are printable, no controls, no invisible or bidi characters. */
+const USERNAME_PATTERN = /^[\p{L}\p{N}._@+-]{1,100}$/u;
+
+/** Resource owners and their passwords (argon2id). */
+@Injectable()
+export class UsersService {
+  private dummyHash?: Promise<string>;
+
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  async create(username: string, password: string): Promise<UserEntity> {
+    if (!USERNAME_PATTERN.test(username)) {
+      throw OAuthError.invalidRequest('username must be 1 to 100 letters, digits or . _ @ + -');
+    }
+    if (password.length < 8 || password.length > 1000) {
+      throw OAuthError.invalidRequest('password must be 8 to 1000 characters');
+    }
+    if (await this.users.existsBy({ username })) {
+      throw OAuthError.invalidRequest(`user "${username}" already exists`);
+    }
+    const user = Object.assign(new UserEntity(), {
+      id: randomUUID(),
+      username,
+      passwordHash: await argon2.hash(password, { type: argon2.argon2id }),
+      createdAt: new Date(),
+    });
+    await this.users.insert(user);
+    return user;
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByUsername(username: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ username });
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  /** Deletes a user with their notes, consents, codes and tokens (ON DELETE CASCADE). */
+  async delete(username: string): Promise<void> {
+    const result = await this.users.delete({ username });
+    if (!result.affected) throw OAuthError.invalidRequest(`unknown user "${username}"`);
+  }
+
+  /**
+   * The user when the password is right, otherwise null. An unknown username costs one argon2
+   * verification too, so timing does not tell which usernames exist.
+   */
+  async verifyPassword(username: string, password: string): Promise<UserEntity | null> {
+    const user = username.length <= 100 ? await this.users.findOneBy({ username }) : null;
+    const hash = user?.passwordHash ?? (await this.getDummyHash());
+    const isValid = await argon2.verify(hash, password).catch(() => false);
+    return user && isValid ? user : null;
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= argon2.hash(randomUUID(), { type: argon2.argon2id });
+    return this.dummyHash;
+  }
+}
