@@ -31,15 +31,24 @@ function toInteger({ value }: { value: unknown }): unknown {
   return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 }
 
+/** A whole number within bounds; the message for "banana" says it is not a number. */
+function IntegerBetween(min: number, max: number): PropertyDecorator {
+  // class-validator reports the first-registered constraint first: IsInt, so "banana" reads right.
+  return applyDecorators(Transform(toInteger), IsInt(), Min(min), Max(max));
+}
+
+function applyDecorators(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    for (const decorator of decorators) decorator(target, key);
+  };
+}
+
 /** The process environment as Tollgate reads it: every variable, its type and its default. */
 export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerBetween(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -64,40 +73,22 @@ export class EnvironmentVariables {
   @IsBoolean()
   DB_MIGRATIONS_RUN = true;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IntegerBetween(1, 500)
   DB_POOL_SIZE = 10;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(100)
-  @Max(120000)
+  @IntegerBetween(100, 120000)
   DB_CONNECT_TIMEOUT_MS = 5000;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(30)
-  @Max(86400)
+  @IntegerBetween(30, 86400)
   ACCESS_TOKEN_TTL_SECONDS = 600;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(60)
-  @Max(31536000)
+  @IntegerBetween(60, 31536000)
   REFRESH_TOKEN_TTL_SECONDS = 2592000;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(10)
-  @Max(600)
+  @IntegerBetween(10, 600)
   AUTH_CODE_TTL_SECONDS = 60;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
-  @Max(300)
+  @IntegerBetween(0, 300)
   CLOCK_LEEWAY_SECONDS = 30;
 
   @Transform(toBoolean)
@@ -122,32 +113,20 @@ export class EnvironmentVariables {
   @IsBoolean()
   TRUST_PROXY = false;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1024)
-  @Max(10485760)
+  @IntegerBetween(1024, 10485760)
   BODY_LIMIT_BYTES = 65536;
 
   @Transform(toBoolean)
   @IsBoolean()
   RATE_LIMIT_ENABLED = true;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1000000)
+  @IntegerBetween(1, 1000000)
   RATE_LIMIT_TOKEN_PER_MINUTE = 1200;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
+  @IntegerBetween(1, 100000)
   RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE = 20;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
+  @IntegerBetween(1, 100000)
   RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES = 10;
 }
 
@@ -206,15 +185,17 @@ export function validate(raw: Record<string, unknown>): Environment {
     Object.entries(raw).filter(([key, value]) => KNOWN_VARIABLES.has(key) && value !== undefined && value !== ''),
   );
   const env = plainToInstance(EnvironmentVariables, present);
-  const problems = describe(validateSync(env, { skipMissingProperties: false }));
+  const problems = describe(validateSync(env, { stopAtFirstError: true }));
 
+  const isBad = (name: string) => problems.some((problem) => problem.startsWith(`${name}:`));
+  if (isBad('PORT') && env.ISSUER === undefined) throw new EnvironmentError(problems);
   env.ISSUER ??= `http://localhost:${env.PORT}`;
-  if (!problems.some((p) => p.startsWith('ISSUER:'))) {
+  if (!isBad('ISSUER')) {
     const issuerProblem = checkIssuer('ISSUER', env.ISSUER);
     if (issuerProblem) problems.push(issuerProblem);
   }
   env.RESOURCE_AUDIENCE ??= `${env.ISSUER.replace(/\/+$/, '')}/api`;
-  if (!problems.some((p) => p.startsWith('RESOURCE_AUDIENCE:'))) {
+  if (!isBad('RESOURCE_AUDIENCE')) {
     try {
       new URL(env.RESOURCE_AUDIENCE);
     } catch {

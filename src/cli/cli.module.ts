@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module';
+import { AppConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { UsersModule } from '../users/users.module';
+
+/** The admin CLI's slice of the app: the same services, no HTTP. */
+@Module({
+  imports: [AppConfigModule, DatabaseModule, ClientsModule, UsersModule, TokensModule],
+})
+export class CliModule {}

@@ -1,0 +1,123 @@
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import type { INestApplicationContext } from '@nestjs/common';
+import { ClientsService, toClientView } from '../clients/clients.service';
+import { KeysService } from '../tokens/keys/keys.service';
+import { UsersService } from '../users/users.service';
+
+/** A CLI failure with a message meant for the operator (stderr, exit 1). */
+export class CliError extends Error {}
+
+type Command = (app: INestApplicationContext, args: string[]) => Promise<unknown>;
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>, positionals = 0) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: positionals > 0, strict: true });
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.positionals.length !== positionals) {
+    throw new CliError(`expected ${positionals} argument(s), got ${parsed.positionals.length}`);
+  }
+  return parsed;
+}
+
+function required(value: unknown, flag: string): string {
+  if (typeof value !== 'string' || value === '') throw new CliError(`${flag} is required`);
+  return value;
+}
+
+const createClient: Command = async (app, args) => {
+  const { values } = parse(args, {
+    name: { type: 'string' },
+    'redirect-uri': { type: 'string', multiple: true },
+    'grant-types': { type: 'string' },
+    scope: { type: 'string' },
+    public: { type: 'boolean' },
+    'auth-method': { type: 'string' },
+    'pkce-exempt': { type: 'boolean' },
+  });
+  const grantTypes = typeof values['grant-types'] === 'string' ? values['grant-types'].split(',').map((grant: string) => grant.trim()) : undefined;
+  const { client, clientSecret } = await app.get(ClientsService).create({
+    name: required(values.name, '--name'),
+    redirectUris: values['redirect-uri'] as string[] | undefined,
+    grantTypes: grantTypes?.filter((grant: string) => grant !== ''),
+    scope: values.scope as string | undefined,
+    isPublic: values.public === true,
+    tokenEndpointAuthMethod: values['auth-method'] as string | undefined,
+    isPkceExempt: values['pkce-exempt'] === true,
+  });
+  return {
+    client_id: client.clientId,
+    ...(clientSecret ? { client_secret: clientSecret } : {}),
+    name: client.name,
+    redirect_uris: client.redirectUris,
+    grant_types: client.grantTypes,
+    scope: client.scope,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    pkce_exempt: client.isPkceExempt,
+  };
+};
+
+const listClients: Command = async (app, args) => {
+  parse(args, {});
+  return (await app.get(ClientsService).list()).map(toClientView);
+};
+
+const showClient: Command = async (app, args) => {
+  const { positionals } = parse(args, {}, 1);
+  return toClientView(await app.get(ClientsService).getById(positionals[0]));
+};
+
+const rotateClientSecret: Command = async (app, args) => {
+  const { positionals } = parse(args, {}, 1);
+  return { client_id: positionals[0], client_secret: await app.get(ClientsService).rotateSecret(positionals[0]) };
+};
+
+const deleteClient: Command = async (app, args) => {
+  const { positionals } = parse(args, {}, 1);
+  await app.get(ClientsService).delete(positionals[0]);
+  return { client_id: positionals[0], deleted: true };
+};
+
+const createUser: Command = async (app, args) => {
+  const { values } = parse(args, { username: { type: 'string' }, password: { type: 'string' } });
+  const user = await app.get(UsersService).create(required(values.username, '--username'), required(values.password, '--password'));
+  return { id: user.id, username: user.username };
+};
+
+const deleteUser: Command = async (app, args) => {
+  const { positionals } = parse(args, {}, 1);
+  await app.get(UsersService).delete(positionals[0]);
+  return { username: positionals[0], deleted: true };
+};
+
+const rotateKeys: Command = async (app, args) => {
+  parse(args, {});
+  return { kid: await app.get(KeysService).rotate() };
+};
+
+/** Every command, by the name PRODUCT.md gives it. */
+export const COMMANDS: Record<string, Command> = {
+  'clients:create': createClient,
+  'clients:list': listClients,
+  'clients:show': showClient,
+  'clients:rotate-secret': rotateClientSecret,
+  'clients:delete': deleteClient,
+  'users:create': createUser,
+  'users:delete': deleteUser,
+  'keys:rotate': rotateKeys,
+};
+
+export const USAGE = `usage: tollgate <command> [options]
+
+  clients:create --name NAME [--redirect-uri URI]... [--grant-types g1,g2] [--scope "s1 s2"]
+                 [--public] [--auth-method client_secret_basic|client_secret_post|none] [--pkce-exempt]
+  clients:list
+  clients:show CLIENT_ID
+  clients:rotate-secret CLIENT_ID
+  clients:delete CLIENT_ID
+  users:create --username USERNAME --password PASSWORD
+  users:delete USERNAME
+  keys:rotate
+`;
