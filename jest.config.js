@@ -19,7 +19,9 @@ module.exports = {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions],
   },
   // @nestjs/* 12, @nestjs/jwt and oauth4webapi ship ES modules only: compile them to CommonJS too.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|oauth4webapi|jose|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|oauth4webapi|jose|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm)/)',
+  ],
   setupFiles: ['<rootDir>/test/utils/setup-env.ts'],
   testTimeout: 30000,
 };

@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { formBodyParser } from './common/http/form-body.parser';
 import { createValidationPipe } from './common/pipes/oauth-validation.pipe';
 import { appConfig } from './config/app.config';
 import { Environment } from './config/env.validation';
@@ -44,6 +45,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     hsts: settings.isProduction,
   });
 
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: settings.bodyLimitBytes }, formBodyParser);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

@@ -37,7 +37,10 @@ const createClient: Command = async (app, args) => {
     'auth-method': { type: 'string' },
     'pkce-exempt': { type: 'boolean' },
   });
-  const grantTypes = typeof values['grant-types'] === 'string' ? values['grant-types'].split(',').map((grant: string) => grant.trim()) : undefined;
+  const grantTypes =
+    typeof values['grant-types'] === 'string'
+      ? values['grant-types'].split(',').map((grant: string) => grant.trim())
+      : undefined;
   const { client, clientSecret } = await app.get(ClientsService).create({
     name: required(values.name, '--name'),
     redirectUris: values['redirect-uri'] as string[] | undefined,
@@ -82,7 +85,9 @@ const deleteClient: Command = async (app, args) => {
 
 const createUser: Command = async (app, args) => {
   const { values } = parse(args, { username: { type: 'string' }, password: { type: 'string' } });
-  const user = await app.get(UsersService).create(required(values.username, '--username'), required(values.password, '--password'));
+  const user = await app
+    .get(UsersService)
+    .create(required(values.username, '--username'), required(values.password, '--password'));
   return { id: user.id, username: user.username };
 };
 

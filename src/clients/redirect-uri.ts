@@ -10,6 +10,7 @@ const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:',
  */
 export function redirectUriProblem(uri: string): string | undefined {
   if (uri.length > 2000) return 'is longer than 2000 characters';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\s\x00-\x1f\x7f]/.test(uri)) return 'contains whitespace or control characters';
   if (uri.includes('#')) return 'must not contain a fragment';
   if (uri.includes('*')) return 'must not contain wildcards';

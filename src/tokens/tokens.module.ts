@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenEntity } from './access-token.entity';
+import { AccessTokensService } from './access-tokens.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { KeysService } from './keys/keys.service';
 import { SigningKeyEntity } from './keys/signing-key.entity';
@@ -9,8 +11,9 @@ import { RefreshTokenEntity } from './refresh-token.entity';
 @Module({
   imports: [
     TypeOrmModule.forFeature([SigningKeyEntity, AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity]),
+    JwtModule.register({}),
   ],
-  providers: [KeysService],
-  exports: [KeysService],
+  providers: [KeysService, AccessTokensService],
+  exports: [KeysService, AccessTokensService],
 })
 export class TokensModule {}

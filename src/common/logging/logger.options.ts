@@ -3,7 +3,8 @@ import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 
 /** Query parameters whose values are credentials or bind a credential; never written to a log. */
-const SECRET_QUERY_PARAMS = /^(code|code_verifier|code_challenge|state|access_token|refresh_token|token|client_secret|password|id_token_hint)$/i;
+const SECRET_QUERY_PARAMS =
+  /^(code|code_verifier|code_challenge|state|access_token|refresh_token|token|client_secret|password|id_token_hint)$/i;
 
 /** The request path with secret query values replaced by `[redacted]`. */
 export function redactUrl(url: string | undefined): string {
@@ -15,7 +16,7 @@ export function redactUrl(url: string | undefined): string {
     .split('&')
     .map((pair) => {
       const name = pair.split('=')[0];
-      let decoded = name;
+      let decoded: string;
       try {
         decoded = decodeURIComponent(name);
       } catch {

@@ -145,7 +145,15 @@ export class KeysService implements OnModuleInit {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string };
     const kid = thumbprint(jwk);
-    const publicJwk: PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: SIGNING_ALGORITHM, use: 'sig' };
+    const publicJwk: PublicJwk = {
+      kty: jwk.kty,
+      crv: jwk.crv,
+      x: jwk.x,
+      y: jwk.y,
+      kid,
+      alg: SIGNING_ALGORITHM,
+      use: 'sig',
+    };
     return Object.assign(new SigningKeyEntity(), {
       kid,
       alg: SIGNING_ALGORITHM,

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { oauthConfig } from '../config/oauth.config';
+import { AccessTokenEntity } from './access-token.entity';
+import { KeysService, SIGNING_ALGORITHM } from './keys/keys.service';
+
+/** RFC 9068 §2.1: the media type of a JWT access token. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** RFC 9068 §2.2 claims of our access tokens. */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  client_id: string;
+  scope: string;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+export interface IssueAccessToken {
+  clientId: string;
+  /** The resource owner; null for client credentials (then `sub` is the client id). */
+  userId: string | null;
+  scope: string;
+  /** The token family (grant); null for client credentials. */
+  grantId: string | null;
+}
+
+export interface IssuedAccessToken {
+  accessToken: string;
+  jti: string;
+  expiresIn: number;
+  expiresAt: Date;
+}
+
+/** Issues, verifies and revokes JWT access tokens; every token has a row so revocation is exact. */
+@Injectable()
+export class AccessTokensService {
+  constructor(
+    @InjectRepository(AccessTokenEntity) private readonly repository: Repository<AccessTokenEntity>,
+    private readonly keys: KeysService,
+    private readonly jwt: JwtService,
+    @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
+  ) {}
+
+  /** Signs a token and records it; pass the transaction's manager to store it atomically with a grant. */
+  async issue(input: IssueAccessToken, manager?: EntityManager): Promise<IssuedAccessToken> {
+    const key = await this.keys.getSigningKey();
+    const now = Date.now();
+    const iat = Math.floor(now / 1000);
+    const expiresIn = this.oauth.accessTokenTtlSeconds;
+    const jti = randomUUID();
+    const claims: AccessTokenClaims = {
+      iss: this.oauth.issuer,
+      sub: input.userId ?? input.clientId,
+      aud: this.oauth.resourceAudience,
+      client_id: input.clientId,
+      scope: input.scope,
+      jti,
+      iat,
+      exp: iat + expiresIn,
+    };
+    const accessToken = this.jwt.sign(claims, {
+      privateKey: key.privateKey,
+      algorithm: SIGNING_ALGORITHM,
+      header: { alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYP, kid: key.kid },
+    });
+    const record = Object.assign(new AccessTokenEntity(), {
+      jti,
+      grantId: input.grantId,
+      clientId: input.clientId,
+      userId: input.userId,
+      scope: input.scope,
+      expiresAt: new Date(claims.exp * 1000),
+      revokedAt: null,
+      createdAt: new Date(now),
+    });
+    await (manager ?? this.repository.manager).insert(AccessTokenEntity, record);
+    return { accessToken, jti, expiresIn, expiresAt: record.expiresAt };
+  }
+
+  /**
+   * Checks signature (ES256 only, key by `kid`), `typ`, `iss`, `aud` and lifetime (RFC 9068 §4).
+   * Does not consult the database: callers check revocation with `findRevokedOrMissing`.
+   */
+  async verifySignature(token: string): Promise<AccessTokenClaims | null> {
+    let decoded: { header: { typ?: string; kid?: string; alg?: string } } | null;
+    try {
+      decoded = this.jwt.decode(token, { complete: true }) as typeof decoded;
+    } catch {
+      return null;
+    }
+    const header = decoded?.header;
+    // RFC 9068 §4: the typ header must be at+jwt (case-insensitive media type, RFC 8725 §3.11).
+    if (!header || header.alg !== SIGNING_ALGORITHM || header.typ?.toLowerCase() !== ACCESS_TOKEN_TYP || !header.kid) {
+      return null;
+    }
+    const key = await this.keys.findVerificationKey(header.kid);
+    if (!key) return null;
+    try {
+      const claims = this.jwt.verify<AccessTokenClaims>(token, {
+        // jsonwebtoken accepts a KeyObject (and skips re-parsing a PEM per call); the typings lag behind.
+        publicKey: key.publicKey as unknown as Buffer,
+        algorithms: [SIGNING_ALGORITHM],
+        issuer: this.oauth.issuer,
+        audience: this.oauth.resourceAudience,
+        clockTolerance: this.oauth.clockLeewaySeconds,
+      });
+      if (typeof claims.jti !== 'string' || typeof claims.sub !== 'string' || typeof claims.client_id !== 'string') {
+        return null;
+      }
+      return claims;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The jtis among `jtis` that are revoked or have no record (deleted client or user). */
+  async findRevokedOrMissing(jtis: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(jtis)];
+    if (unique.length === 0) return new Set();
+    const live = await this.repository.find({
+      select: { jti: true },
+      where: { jti: In(unique), revokedAt: IsNull() },
+    });
+    const liveSet = new Set(live.map((row) => row.jti));
+    return new Set(unique.filter((jti) => !liveSet.has(jti)));
+  }
+
+  /** Full verification: signature and claims, then the record is present and not revoked. */
+  async verify(token: string): Promise<AccessTokenClaims | null> {
+    const claims = await this.verifySignature(token);
+    if (!claims) return null;
+    const dead = await this.findRevokedOrMissing([claims.jti]);
+    return dead.has(claims.jti) ? null : claims;
+  }
+
+  findRecord(jti: string): Promise<AccessTokenEntity | null> {
+    return this.repository.findOneBy({ jti });
+  }
+
+  async revoke(jti: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.repository.manager).update(
+      AccessTokenEntity,
+      { jti, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+  }
+
+  /** Revokes every access token of a grant (token family). */
+  async revokeGrant(grantId: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.repository.manager).update(
+      AccessTokenEntity,
+      { grantId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+  }
+
+  /** Revokes every access token a client holds for a user (consent withdrawn). */
+  async revokeForUserAndClient(userId: string, clientId: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.repository.manager).update(
+      AccessTokenEntity,
+      { userId, clientId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+  }
+}

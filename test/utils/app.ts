@@ -1,0 +1,73 @@
+import { Writable } from 'node:stream';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { configureApp, createFastifyAdapter } from '../../src/app.factory';
+import { AppModule } from '../../src/app.module';
+import { LOG_DESTINATION } from '../../src/common/logging/logging.module';
+import { loadEnvironment } from '../../src/config/env.validation';
+import { createTestDatabase, TestDatabase } from './database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** The raw HTTP server, for supertest. */
+  server: ReturnType<NestFastifyApplication['getHttpServer']>;
+  dataSource: DataSource;
+  database: TestDatabase;
+  /** Every log line the app wrote, as text. */
+  logs: string[];
+  get<T>(token: string | symbol | (abstract new (...args: never[]) => T)): T;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Reuse a database (e.g. to restart on the same data); created fresh otherwise. */
+  database?: TestDatabase;
+}
+
+/** Boots the real AppModule with the real migrations on a fresh database. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  // Settings are read while the module compiles; the environment is restored right after.
+  const saved = { ...process.env };
+  Object.assign(process.env, { LOG_LEVEL: 'info', RATE_LIMIT_ENABLED: 'false' }, options.env, {
+    DATABASE_URL: database.url,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  let builder = Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(LOG_DESTINATION)
+    .useValue(destination);
+  if (options.override) builder = options.override(builder);
+  let env;
+  let moduleRef;
+  try {
+    env = loadEnvironment();
+    moduleRef = await builder.compile();
+  } finally {
+    process.env = saved;
+  }
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(env), { bufferLogs: true });
+  await configureApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    server: app.getHttpServer(),
+    dataSource: app.get(DataSource),
+    database,
+    logs,
+    get: (token) => app.get(token as never),
+    close: async () => {
+      await app.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
