@@ -194,8 +194,10 @@ export function validate(raw: Record<string, unknown>): Environment {
     const issuerProblem = checkIssuer('ISSUER', env.ISSUER);
     if (issuerProblem) problems.push(issuerProblem);
   }
+  const isAudienceDerived = env.RESOURCE_AUDIENCE === undefined;
   env.RESOURCE_AUDIENCE ??= `${env.ISSUER.replace(/\/+$/, '')}/api`;
-  if (!isBad('RESOURCE_AUDIENCE')) {
+  const isIssuerBad = problems.some((problem) => problem.startsWith('ISSUER'));
+  if (!isBad('RESOURCE_AUDIENCE') && !(isAudienceDerived && isIssuerBad)) {
     try {
       new URL(env.RESOURCE_AUDIENCE);
     } catch {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config';
 import { MIGRATIONS } from './migrations';
@@ -16,11 +17,48 @@ export function isMysqlUrl(url: string): boolean {
   return url.startsWith('mysql://') || url.startsWith('mariadb://');
 }
 
+export type MysqlFlavor = 'mysql' | 'mariadb';
+
+/**
+ * MySQL or MariaDB? `mysql://` serves both, but TypeORM reads the schema of each differently
+ * (MariaDB reports defaults and constraints its own way), so ask the server once at boot.
+ */
+export async function detectMysqlFlavor(db: DatabaseConfig): Promise<MysqlFlavor> {
+  const url = new URL(db.url.replace(/^mariadb:/, 'mysql:'));
+  const connection = await createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    connectTimeout: db.connectTimeoutMs,
+  });
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    const version = String((rows as Array<{ version: unknown }>)[0]?.version ?? '');
+    return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
+  } finally {
+    await connection.end();
+  }
+}
+
+/** The options for DATABASE_URL, asking a MySQL-protocol server which one it is. */
+export async function resolveDataSourceOptions(
+  db: DatabaseConfig,
+  entities: EntityList = [],
+): Promise<DataSourceOptions> {
+  const flavor = isMysqlUrl(db.url) ? await detectMysqlFlavor(db) : 'mysql';
+  return buildDataSourceOptions(db, entities, flavor);
+}
+
 /**
  * The one place that turns DATABASE_URL into TypeORM options, used by the app and by ormconfig.ts.
  * `synchronize` is never on: the schema comes from migrations only.
  */
-export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList = []): DataSourceOptions {
+export function buildDataSourceOptions(
+  db: DatabaseConfig,
+  entities: EntityList = [],
+  flavor: MysqlFlavor = 'mysql',
+): DataSourceOptions {
   const common = {
     entities,
     migrations: MIGRATIONS,
@@ -31,10 +69,16 @@ export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList 
   } as const;
 
   if (isMysqlUrl(db.url)) {
+    // Explicit fields, not `url`: the schema tools need the database name to scope their queries.
+    const url = new URL(db.url.replace(/^mariadb:/, 'mysql:'));
     return {
       ...common,
-      type: 'mysql',
-      url: db.url.replace(/^mariadb:/, 'mysql:'),
+      type: flavor,
+      host: url.hostname,
+      port: Number(url.port || 3306),
+      username: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: decodeURIComponent(url.pathname.replace(/^\//, '')),
       charset: 'utf8mb4',
       // Dates are written and read as UTC whatever the process's time zone.
       timezone: 'Z',

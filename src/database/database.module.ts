@@ -2,14 +2,14 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig } from '../config/database.config';
-import { buildDataSourceOptions } from './data-source.options';
+import { resolveDataSourceOptions } from './data-source.options';
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
-      useFactory: (db: ConfigType<typeof databaseConfig>) => ({
-        ...buildDataSourceOptions(db),
+      useFactory: async (db: ConfigType<typeof databaseConfig>) => ({
+        ...(await resolveDataSourceOptions(db)),
         autoLoadEntities: true,
         // Fail the boot after a few tries rather than hanging on an unreachable database.
         retryAttempts: 3,

@@ -8,6 +8,7 @@ function cascade(name: string, column: string, table: string, referenced: string
     referencedTableName: table,
     referencedColumnNames: [referenced],
     onDelete: 'CASCADE',
+    onUpdate: 'NO ACTION',
   });
 }
 
