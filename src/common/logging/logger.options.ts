@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -63,5 +64,9 @@ export function buildLoggerParams(level: string, destination?: DestinationStream
     // The health probe and the bearer-checked API are the hottest routes; a line each is noise.
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  // Nest 12 on Fastify matches middleware paths with path-to-regexp v8: `*path` is every route.
+  return {
+    pinoHttp: destination ? [options, destination] : options,
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+  };
 }

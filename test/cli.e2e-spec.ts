@@ -1,0 +1,199 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { runCli } from '../src/cli';
+import { sha256Hex } from '../src/common/crypto';
+import { createTestDatabase, isMysqlRun, TestDatabase } from './utils/database';
+import { runTs } from './utils/process';
+
+/** Runs one command in-process, like `node dist/cli.js`, capturing stdout and stderr. */
+async function cli(...argv: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.push(String(chunk));
+    return true;
+  });
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    err.push(String(chunk));
+    return true;
+  });
+  try {
+    const code = await runCli(argv);
+    const text = out.join('');
+    return { code, json: code === 0 ? JSON.parse(text) : undefined, stderr: err.join('') };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+async function openDatabase(url: string): Promise<DataSource> {
+  const options = url.startsWith('sqlite:')
+    ? { type: 'better-sqlite3' as const, database: url.slice('sqlite:'.length) }
+    : { type: 'mysql' as const, url };
+  return new DataSource(options).initialize();
+}
+
+describe('admin CLI', () => {
+  let database: TestDatabase;
+  let directory: string;
+  let url: string;
+  const savedUrl = process.env.DATABASE_URL;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'tollgate-cli-'));
+    if (isMysqlRun) {
+      database = await createTestDatabase();
+      url = database.url;
+    } else {
+      url = `sqlite:${join(directory, 'cli.sqlite')}`;
+    }
+    process.env.DATABASE_URL = url;
+  });
+
+  afterAll(async () => {
+    process.env.DATABASE_URL = savedUrl;
+    await database?.drop();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('creates a confidential client, prints its secret once and stores only a hash', async () => {
+    const created = await cli(
+      'clients:create',
+      '--name',
+      'Billing',
+      '--redirect-uri',
+      'https://billing.example/cb',
+      '--redirect-uri',
+      'http://127.0.0.1/cb',
+      '--scope',
+      'profile notes:read',
+    );
+    expect(created.code).toBe(0);
+    const client = created.json as Record<string, unknown>;
+    expect(client).toMatchObject({
+      name: 'Billing',
+      redirect_uris: ['https://billing.example/cb', 'http://127.0.0.1/cb'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'profile notes:read',
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+    expect(client.client_id).toMatch(/^[A-Za-z0-9._~-]{16,}$/);
+    // At least 256 bits: 43 base64url characters.
+    expect(client.client_secret).toMatch(/^[A-Za-z0-9._~-]{43,}$/);
+
+    const dataSource = await openDatabase(url);
+    try {
+      const rows: Array<{ secret_hash: string }> = await dataSource.query(
+        'SELECT secret_hash FROM oauth_clients WHERE client_id = ?',
+        [client.client_id],
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0].secret_hash).toBe(sha256Hex(client.client_secret as string));
+      const dump = JSON.stringify(await dataSource.query('SELECT * FROM oauth_clients'));
+      expect(dump).not.toContain(client.client_secret as string);
+    } finally {
+      await dataSource.destroy();
+    }
+
+    const shown = await cli('clients:show', client.client_id as string);
+    expect(shown.code).toBe(0);
+    expect(shown.json).toMatchObject({ client_id: client.client_id, name: 'Billing' });
+    expect(shown.json).not.toHaveProperty('client_secret');
+    expect(JSON.stringify(shown.json)).not.toContain('secret_hash');
+  });
+
+  it('creates a public client with no secret and auth method none', async () => {
+    const created = await cli(
+      'clients:create',
+      '--name',
+      'Mobile',
+      '--public',
+      '--redirect-uri',
+      'http://127.0.0.1/cb',
+    );
+    expect(created.code).toBe(0);
+    expect(created.json).toMatchObject({ token_endpoint_auth_method: 'none' });
+    expect(created.json).not.toHaveProperty('client_secret');
+  });
+
+  it('lists, rotates and deletes clients', async () => {
+    const { json } = await cli('clients:create', '--name', 'Reports', '--grant-types', 'client_credentials');
+    const client = json as { client_id: string; client_secret: string };
+
+    const listed = await cli('clients:list');
+    expect(listed.code).toBe(0);
+    expect((listed.json as Array<{ client_id: string }>).map((c) => c.client_id)).toContain(client.client_id);
+
+    const rotated = await cli('clients:rotate-secret', client.client_id);
+    expect(rotated.code).toBe(0);
+    const secret = (rotated.json as { client_secret: string }).client_secret;
+    expect(secret).toMatch(/^[A-Za-z0-9._~-]{43,}$/);
+    expect(secret).not.toBe(client.client_secret);
+
+    expect((await cli('clients:delete', client.client_id)).code).toBe(0);
+    const gone = await cli('clients:show', client.client_id);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/Unknown client/);
+  });
+
+  it.each([
+    [['clients:create', '--redirect-uri', 'https://a.example/cb'], /--name is required/],
+    [['clients:create', '--name', 'x', '--redirect-uri', 'http://a.example/cb'], /https/],
+    [['clients:create', '--name', 'x', '--redirect-uri', 'https://a.example/cb#frag'], /fragment/],
+    [['clients:create', '--name', 'x', '--redirect-uri', 'javascript:alert(1)'], /scheme/],
+    [['clients:create', '--name', 'x', '--grant-types', 'magic'], /grant_types/],
+    [['clients:create', '--name', 'x', '--grant-types', 'client_credentials', '--scope', 'admin'], /unknown scope/],
+    [['clients:create', '--name', 'x', '--public', '--grant-types', 'client_credentials'], /public client/],
+    [['clients:create', '--name', 'x'], /redirect URI/],
+    [['clients:create', '--name', 'x', '--bogus'], /Unknown option/],
+    [['clients:rotate-secret'], /argument/],
+    [['nope:nope'], /unknown command/],
+  ])('refuses %j with a message on stderr and exit 1', async (argv, message) => {
+    const result = await cli(...argv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('creates and deletes users, hashing passwords with argon2id', async () => {
+    const created = await cli('users:create', '--username', 'alice', '--password', 'correct horse battery');
+    expect(created.code).toBe(0);
+    const user = created.json as { id: string; username: string };
+    expect(user).toEqual({ id: expect.any(String), username: 'alice' });
+
+    const dataSource = await openDatabase(url);
+    try {
+      const rows: Array<{ password_hash: string }> = await dataSource.query(
+        'SELECT password_hash FROM users WHERE id = ?',
+        [user.id],
+      );
+      expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
+    } finally {
+      await dataSource.destroy();
+    }
+
+    expect((await cli('users:create', '--username', 'alice', '--password', 'another password')).code).toBe(1);
+    expect((await cli('users:delete', 'alice')).json).toEqual({ username: 'alice', deleted: true });
+    expect((await cli('users:delete', 'alice')).code).toBe(1);
+  });
+
+  it('rotates the signing key', async () => {
+    const first = await cli('keys:rotate');
+    const second = await cli('keys:rotate');
+    expect(first.json).toEqual({ kid: expect.any(String) });
+    expect((second.json as { kid: string }).kid).not.toBe((first.json as { kid: string }).kid);
+  });
+
+  it('runs as its own process: JSON on stdout, exits promptly', async () => {
+    const result = await runTs('src/cli.ts', ['clients:list'], { DATABASE_URL: url });
+    expect(result.code).toBe(0);
+    expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
+
+    const failed = await runTs('src/cli.ts', ['clients:show', 'no-such-client'], { DATABASE_URL: url });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toMatch(/Unknown client/);
+  });
+});
