@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { ThrottlingModule } from '../common/throttling/throttling.module';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -7,6 +8,6 @@ import { UsersModule } from '../users/users.module';
 
 /** The admin CLI's slice of the app: the same services, no HTTP. */
 @Module({
-  imports: [AppConfigModule, DatabaseModule, ClientsModule, UsersModule, TokensModule],
+  imports: [AppConfigModule, ThrottlingModule, DatabaseModule, ClientsModule, UsersModule, TokensModule],
 })
 export class CliModule {}
