@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { OAuthError } from '../common/oauth/oauth.error';
+import { parseScope } from '../common/oauth/scopes';
+import { AccessTokenClaims, AccessTokensService } from '../tokens/access-tokens.service';
+import type { Principal } from './principal';
+import { RevocationChecker } from './revocation-checker';
+
+function invalidToken(description: string): OAuthError {
+  return new OAuthError('invalid_token', description, { challenge: 'Bearer' });
+}
+
+/**
+ * A client-credentials token has `sub` = `client_id` (RFC 9068 §2.2). User ids are UUIDs and
+ * client ids are 24 base64url characters, so a user's token can never match.
+ */
+export function toPrincipal(claims: AccessTokenClaims): Principal {
+  return {
+    userId: claims.sub === claims.client_id ? null : claims.sub,
+    clientId: claims.client_id,
+    scopes: parseScope(typeof claims.scope === 'string' ? claims.scope : '') ?? [],
+    jti: claims.jti,
+    expiresAt: new Date(claims.exp * 1000),
+  };
+}
+
+/** Turns a bearer token into a principal: signature and claims (RFC 9068 §4), then revocation. */
+@Injectable()
+export class AccessTokenVerifier {
+  private readonly revocation: RevocationChecker;
+
+  constructor(private readonly accessTokens: AccessTokensService) {
+    this.revocation = new RevocationChecker((jtis) => this.accessTokens.findRevokedOrMissing(jtis));
+  }
+
+  /** The token's principal; throws invalid_token for anything but a live access token of this resource. */
+  async verify(token: string): Promise<Principal> {
+    const claims = await this.accessTokens.verifySignature(token);
+    if (!claims) throw invalidToken('The access token is invalid or has expired');
+    // RFC 7009 §2 and PRODUCT.md: revocation reaches the resource server at once.
+    if (!(await this.revocation.isLive(claims.jti))) throw invalidToken('The access token has been revoked');
+    return toPrincipal(claims);
+  }
+}
