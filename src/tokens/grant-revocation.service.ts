@@ -1,20 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { AccessTokenEntity } from './access-token.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
+import { TransactionsService } from './transactions.service';
 
-/** Revokes whole sets of tokens at once: everything a client holds for a user. */
+/** Revokes whole sets of tokens at once: a token family, or everything a client holds for a user. */
 @Injectable()
 export class GrantRevocationService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly transactions: TransactionsService) {}
 
   /** Withdrawn consent: every refresh and access token the client holds for the user stops working. */
   async revokeForUserAndClient(userId: string, clientId: string): Promise<void> {
     const revokedAt = new Date();
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.transaction(async (manager) => {
       await manager.update(RefreshTokenEntity, { userId, clientId, revokedAt: IsNull() }, { revokedAt });
       await manager.update(AccessTokenEntity, { userId, clientId, revokedAt: IsNull() }, { revokedAt });
     });
+  }
+
+  /** A token family (one grant): every refresh and access token issued from it stops working. */
+  async revokeGrant(manager: EntityManager, grantId: string, revokedAt = new Date()): Promise<void> {
+    await manager.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
+    await manager.update(AccessTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
   }
 }

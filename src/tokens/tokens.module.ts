@@ -1,21 +1,67 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsModule } from '../clients/clients.module';
+import { UsersModule } from '../users/users.module';
 import { AccessTokenEntity } from './access-token.entity';
 import { AccessTokensService } from './access-tokens.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { GrantRevocationService } from './grant-revocation.service';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { Grant, GRANTS } from './grants/grant.interface';
+import { GrantRegistry } from './grants/grant.registry';
+import { PasswordGrant } from './grants/password.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { IntrospectionController } from './introspection.controller';
+import { IntrospectionService } from './introspection.service';
 import { KeysService } from './keys/keys.service';
 import { SigningKeyEntity } from './keys/signing-key.entity';
+import { PostOnlyController } from './post-only.controller';
 import { RefreshTokenEntity } from './refresh-token.entity';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { RevocationController } from './revocation.controller';
+import { RevocationService } from './revocation.service';
+import { TokenIssuer } from './token-issuer.service';
+import { TokenController } from './token.controller';
+import { TokenService } from './token.service';
+import { TransactionsService } from './transactions.service';
+
+/** A new grant is one class in grants/ and one entry here. */
+const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant, PasswordGrant];
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([SigningKeyEntity, AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity]),
     JwtModule.register({}),
+    ClientsModule,
+    UsersModule,
   ],
-  providers: [KeysService, AccessTokensService, AuthorizationCodesService, GrantRevocationService],
-  exports: [KeysService, AccessTokensService, AuthorizationCodesService, GrantRevocationService],
+  controllers: [TokenController, IntrospectionController, RevocationController, PostOnlyController],
+  providers: [
+    KeysService,
+    AccessTokensService,
+    AuthorizationCodesService,
+    RefreshTokensService,
+    GrantRevocationService,
+    TransactionsService,
+    TokenIssuer,
+    ...GRANT_CLASSES,
+    { provide: GRANTS, useFactory: (...grants: Grant[]) => grants, inject: GRANT_CLASSES },
+    GrantRegistry,
+    TokenService,
+    IntrospectionService,
+    RevocationService,
+  ],
+  exports: [
+    KeysService,
+    AccessTokensService,
+    AuthorizationCodesService,
+    RefreshTokensService,
+    GrantRevocationService,
+    GrantRegistry,
+    TransactionsService,
+  ],
 })
 export class TokensModule {}

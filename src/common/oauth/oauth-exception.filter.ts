@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { oauthConfig } from '../../config/oauth.config';
 import { codeForStatus, NO_STORE_HEADERS, toWireText } from './error-body';
 import { OAuthError } from './oauth.error';
@@ -25,6 +25,12 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (reply.sent) return;
     if (exception instanceof OAuthError) {
       this.sendOAuthError(reply, exception);
+      return;
+    }
+    const mediaStatus = exception instanceof HttpException ? exception.getStatus() : statusOf(exception);
+    if (mediaStatus === 415 && isOAuthEndpoint(host.switchToHttp().getRequest<FastifyRequest>().url)) {
+      // RFC 6749 §3.2, §4.1.3: OAuth endpoints take forms; any other media type is a malformed request.
+      this.sendOAuthError(reply, OAuthError.invalidRequest('Content-Type must be application/x-www-form-urlencoded'));
       return;
     }
     if (exception instanceof HttpException) {
@@ -63,7 +69,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     const challenge = this.challengeFor(error);
     if (challenge) reply.header('www-authenticate', challenge);
-    if (error.status === 503) reply.header('retry-after', '5');
+    if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+    else if (error.status === 503) reply.header('retry-after', '5');
     const body: Record<string, string> = { error: error.code };
     if (error.description) body.error_description = toWireText(error.description);
     reply.code(error.status).headers(NO_STORE_HEADERS).type('application/json; charset=utf-8').send(body);
@@ -93,6 +100,10 @@ function exceptionHeaders(exception: HttpException): Record<string, string> {
     headers.allow = String((response as { allow: unknown }).allow);
   }
   return headers;
+}
+
+function isOAuthEndpoint(url: string): boolean {
+  return url.startsWith('/oauth/');
 }
 
 function statusOf(exception: unknown): number | undefined {

@@ -27,6 +27,8 @@ export interface OAuthErrorOptions {
   scope?: string;
   challenge?: 'Bearer';
   isBareChallenge?: boolean;
+  /** Sent as `Retry-After` (e.g. with a 429 for throttled attempts). */
+  retryAfterSeconds?: number;
 }
 
 /** The HTTP status of each code; 400 unless listed. */
@@ -54,6 +56,7 @@ export class OAuthError extends Error {
     this.scope = options?.scope;
     this.challenge = options?.challenge;
     this.isBareChallenge = options?.isBareChallenge ?? false;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   /** For insufficient_scope: the scope the resource needs (RFC 6750 §3). */
@@ -62,6 +65,7 @@ export class OAuthError extends Error {
   readonly challenge?: 'Bearer';
   /** RFC 6750 §3.1: a request without credentials gets a challenge with no error attribute. */
   readonly isBareChallenge: boolean;
+  readonly retryAfterSeconds?: number;
 
   static invalidRequest(description: string): OAuthError {
     return new OAuthError('invalid_request', description);

@@ -1,0 +1,13 @@
+import { Controller, Get } from '@nestjs/common';
+import { AuthorizationServerMetadata, DiscoveryService } from './discovery.service';
+
+@Controller('.well-known')
+export class DiscoveryController {
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  /** RFC 8414 §3: the metadata document. */
+  @Get('oauth-authorization-server')
+  metadata(): Readonly<AuthorizationServerMetadata> {
+    return this.discovery.metadata;
+  }
+}

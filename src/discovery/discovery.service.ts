@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { KNOWN_SCOPES } from '../common/oauth/scopes';
+import { oauthConfig } from '../config/oauth.config';
+import { GrantRegistry } from '../tokens/grants/grant.registry';
+
+/** RFC 8414 §2 authorization server metadata. */
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  introspection_endpoint: string;
+  revocation_endpoint: string;
+  scopes_supported: string[];
+  response_types_supported: string[];
+  response_modes_supported: string[];
+  grant_types_supported: string[];
+  code_challenge_methods_supported: string[];
+  token_endpoint_auth_methods_supported: string[];
+  introspection_endpoint_auth_methods_supported: string[];
+  revocation_endpoint_auth_methods_supported: string[];
+  authorization_response_iss_parameter_supported: boolean;
+  service_documentation: string;
+}
+
+/** Builds the metadata document once, from configuration only (never from request headers). */
+@Injectable()
+export class DiscoveryService {
+  readonly metadata: Readonly<AuthorizationServerMetadata>;
+
+  constructor(@Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>, grants: GrantRegistry) {
+    const base = oauth.baseUrl;
+    this.metadata = Object.freeze({
+      // RFC 8414 §3.3: identical to the issuer identifier that tokens carry.
+      issuer: oauth.issuer,
+      authorization_endpoint: `${base}/oauth/authorize`,
+      token_endpoint: `${base}/oauth/token`,
+      jwks_uri: `${base}/oauth/jwks`,
+      introspection_endpoint: `${base}/oauth/introspect`,
+      revocation_endpoint: `${base}/oauth/revoke`,
+      scopes_supported: [...KNOWN_SCOPES],
+      // RFC 9700 §2.1.2: `token` (implicit) only when the operator enabled it.
+      response_types_supported: oauth.allowImplicitGrant ? ['code', 'token'] : ['code'],
+      response_modes_supported: oauth.allowImplicitGrant ? ['query', 'fragment'] : ['query'],
+      grant_types_supported: [...grants.grantTypes, ...(oauth.allowImplicitGrant ? ['implicit'] : [])],
+      // RFC 9700 §2.1.1: S256 only, plain is refused.
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      // RFC 9207 §3: every authorization response carries `iss`.
+      authorization_response_iss_parameter_supported: true,
+      service_documentation: `${base}/docs`,
+    });
+  }
+}

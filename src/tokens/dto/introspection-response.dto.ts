@@ -1,0 +1,20 @@
+/** RFC 7662 §2.2: an inactive token says nothing else. */
+export class InactiveTokenDto {
+  active: false;
+}
+
+/** RFC 7662 §2.2 response for an active access or refresh token. */
+export class ActiveTokenDto {
+  active: true;
+  scope: string;
+  client_id: string;
+  sub: string;
+  token_type: 'Bearer' | 'refresh_token';
+  exp: number;
+  iat: number;
+  iss: string;
+  aud: string;
+  jti: string;
+}
+
+export type IntrospectionResponseDto = InactiveTokenDto | ActiveTokenDto;

@@ -1,0 +1,8 @@
+/** RFC 6749 §5.1 successful token response. */
+export class TokenResponseDto {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+}

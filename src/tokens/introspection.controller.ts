@@ -1,0 +1,21 @@
+import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { clientCredentialsOf } from './client-credentials';
+import { IntrospectionRequestDto } from './dto/introspection-request.dto';
+import { IntrospectionResponseDto } from './dto/introspection-response.dto';
+import { FormContentTypeGuard } from './form-content-type.guard';
+import { IntrospectionService } from './introspection.service';
+
+@Controller('oauth')
+export class IntrospectionController {
+  constructor(private readonly introspection: IntrospectionService) {}
+
+  @Post('introspect')
+  @HttpCode(200)
+  @UseGuards(FormContentTypeGuard)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  introspect(@Body() body: IntrospectionRequestDto, @Req() request: FastifyRequest): Promise<IntrospectionResponseDto> {
+    return this.introspection.introspect(body, clientCredentialsOf(request, body));
+  }
+}

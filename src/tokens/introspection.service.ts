@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ClientAuthenticationService, ClientCredentials } from '../clients/client-authentication.service';
+import { oauthConfig } from '../config/oauth.config';
+import { AccessTokensService } from './access-tokens.service';
+import { IntrospectionRequestDto } from './dto/introspection-request.dto';
+import { IntrospectionResponseDto } from './dto/introspection-response.dto';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { looksLikeAccessToken } from './token-kind';
+
+const INACTIVE: IntrospectionResponseDto = { active: false };
+
+/** RFC 7662: tells an authenticated confidential client whether a token is active, and its claims. */
+@Injectable()
+export class IntrospectionService {
+  constructor(
+    private readonly clientAuthentication: ClientAuthenticationService,
+    private readonly accessTokens: AccessTokensService,
+    private readonly refreshTokens: RefreshTokensService,
+    @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
+  ) {}
+
+  async introspect(dto: IntrospectionRequestDto, credentials: ClientCredentials): Promise<IntrospectionResponseDto> {
+    // RFC 7662 §2.1: the endpoint MUST require authorization; here, a confidential client.
+    const client = await this.clientAuthentication.authenticate(credentials, { isPublicClientAllowed: false });
+    // RFC 7662 §2.1: token_type_hint is only a hint; the token's shape tells the kinds apart.
+    if (looksLikeAccessToken(dto.token)) return this.introspectAccessToken(dto.token);
+    return this.introspectRefreshToken(dto.token, client.clientId);
+  }
+
+  private async introspectAccessToken(token: string): Promise<IntrospectionResponseDto> {
+    const claims = await this.accessTokens.verify(token);
+    // The server's own clock decides: no leeway past `exp` here (RFC 7662 §2.2).
+    if (!claims || claims.exp * 1000 <= Date.now()) return INACTIVE;
+    return {
+      active: true,
+      scope: claims.scope,
+      client_id: claims.client_id,
+      sub: claims.sub,
+      token_type: 'Bearer',
+      exp: claims.exp,
+      iat: claims.iat,
+      iss: claims.iss,
+      aud: claims.aud,
+      jti: claims.jti,
+    };
+  }
+
+  /** Refresh tokens are only ever presented by their own client, so only it may introspect them. */
+  private async introspectRefreshToken(token: string, callerId: string): Promise<IntrospectionResponseDto> {
+    const record = await this.refreshTokens.findActive(token);
+    if (!record || record.clientId !== callerId) return INACTIVE;
+    return {
+      active: true,
+      scope: record.scope,
+      client_id: record.clientId,
+      sub: record.userId ?? record.clientId,
+      token_type: 'refresh_token',
+      exp: Math.floor(record.expiresAt.getTime() / 1000),
+      iat: Math.floor(record.createdAt.getTime() / 1000),
+      iss: this.oauth.issuer,
+      aud: this.oauth.issuer,
+      jti: record.id,
+    };
+  }
+}

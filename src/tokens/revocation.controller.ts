@@ -1,0 +1,22 @@
+import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { clientCredentialsOf } from './client-credentials';
+import { RevocationRequestDto } from './dto/revocation-request.dto';
+import { FormContentTypeGuard } from './form-content-type.guard';
+import { RevocationService } from './revocation.service';
+
+@Controller('oauth')
+export class RevocationController {
+  constructor(private readonly revocation: RevocationService) {}
+
+  /** RFC 7009 §2.2: 200 with an empty JSON object, also for unknown tokens (clients reject an empty 200). */
+  @Post('revoke')
+  @HttpCode(200)
+  @UseGuards(FormContentTypeGuard)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  async revoke(@Body() body: RevocationRequestDto, @Req() request: FastifyRequest): Promise<Record<string, never>> {
+    await this.revocation.revoke(body, clientCredentialsOf(request, body));
+    return {};
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { ClientAuthenticationService, ClientCredentials } from '../clients/client-authentication.service';
+import { OAuthError } from '../common/oauth/oauth.error';
+import { AccessTokensService } from './access-tokens.service';
+import { RevocationRequestDto } from './dto/revocation-request.dto';
+import { GrantRevocationService } from './grant-revocation.service';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { looksLikeAccessToken } from './token-kind';
+import { TransactionsService } from './transactions.service';
+
+/** RFC 7009: a client revokes one of its own tokens. */
+@Injectable()
+export class RevocationService {
+  constructor(
+    private readonly clientAuthentication: ClientAuthenticationService,
+    private readonly accessTokens: AccessTokensService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly grantRevocation: GrantRevocationService,
+    private readonly transactions: TransactionsService,
+  ) {}
+
+  /** Resolves when the token is revoked or was never valid (RFC 7009 §2.2: both answer 200). */
+  async revoke(dto: RevocationRequestDto, credentials: ClientCredentials): Promise<void> {
+    const client = await this.clientAuthentication.authenticate(credentials, { isPublicClientAllowed: true });
+    // RFC 7009 §2.1: token_type_hint may be ignored; the token's shape tells the kinds apart.
+    if (looksLikeAccessToken(dto.token)) await this.revokeAccessToken(dto.token, client.clientId);
+    else await this.revokeRefreshToken(dto.token, client.clientId);
+  }
+
+  private async revokeAccessToken(token: string, clientId: string): Promise<void> {
+    const claims = await this.accessTokens.verifySignature(token);
+    if (!claims) return;
+    const record = await this.accessTokens.findRecord(claims.jti);
+    if (!record) return;
+    this.checkOwner(record.clientId, clientId);
+    await this.transactions.write((manager) => this.accessTokens.revoke(claims.jti, manager));
+  }
+
+  private async revokeRefreshToken(token: string, clientId: string): Promise<void> {
+    const record = await this.refreshTokens.findByToken(token);
+    if (!record) return;
+    this.checkOwner(record.clientId, clientId);
+    // RFC 7009 §2.1: revoking a refresh token also revokes the access tokens of the same grant.
+    await this.transactions.transaction((manager) => this.grantRevocation.revokeGrant(manager, record.grantId));
+  }
+
+  /** RFC 7009 §2.1: a client may revoke only tokens issued to it (SECURITY-CASES P5: 400 invalid_request). */
+  private checkOwner(ownerId: string, clientId: string): void {
+    if (ownerId !== clientId) throw OAuthError.invalidRequest('The token was not issued to this client');
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessTokensService } from './access-tokens.service';
+import { TokenResponseDto } from './dto/token-response.dto';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { TransactionsService } from './transactions.service';
+
+export interface TokenPairInput {
+  clientId: string;
+  userId: string | null;
+  /** The token family the tokens belong to. */
+  grantId: string;
+  /** The access token's scope. */
+  scope: string;
+  /** The refresh token's scope when it differs from the access token's (RFC 6749 §6: a narrowed refresh). */
+  refreshScope?: string;
+  /** False when the client is not registered for the refresh_token grant. */
+  hasRefreshToken: boolean;
+}
+
+/** Builds token responses (RFC 6749 §5.1); the records are stored in the caller's transaction. */
+@Injectable()
+export class TokenIssuer {
+  constructor(
+    private readonly accessTokens: AccessTokensService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly transactions: TransactionsService,
+  ) {}
+
+  /** Starts a new token family and stores its first tokens atomically. */
+  issueNewGrant(input: TokenPairInput): Promise<TokenResponseDto> {
+    return this.transactions.transaction((manager) => this.issueTokenPair(manager, input));
+  }
+
+  /** An access token of no family, for the client itself (RFC 6749 §4.4.3: no refresh token). */
+  issueClientAccessToken(clientId: string, scope: string): Promise<TokenResponseDto> {
+    return this.transactions.write((manager) =>
+      this.issueAccessToken(manager, { clientId, userId: null, grantId: null, scope }),
+    );
+  }
+
+  /** An access token and, if the client may refresh, a refresh token of the same family. */
+  async issueTokenPair(manager: EntityManager, input: TokenPairInput): Promise<TokenResponseDto> {
+    const response = await this.issueAccessToken(manager, input);
+    if (input.hasRefreshToken) {
+      response.refresh_token = await this.refreshTokens.create(manager, {
+        grantId: input.grantId,
+        clientId: input.clientId,
+        userId: input.userId,
+        scope: input.refreshScope ?? input.scope,
+      });
+    }
+    return response;
+  }
+
+  async issueAccessToken(
+    manager: EntityManager,
+    input: { clientId: string; userId: string | null; grantId: string | null; scope: string },
+  ): Promise<TokenResponseDto> {
+    const issued = await this.accessTokens.issue(
+      { clientId: input.clientId, userId: input.userId, scope: input.scope, grantId: input.grantId },
+      manager,
+    );
+    return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: input.scope };
+  }
+}
