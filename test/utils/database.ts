@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 
 /** True when this run targets MySQL/MariaDB (the CI's MySQL suite sets TEST_DATABASE_URL). */
@@ -43,5 +46,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: url.toString(),
     drop: () => adminQuery(server, `DROP DATABASE IF EXISTS \`${database}\``),
+  };
+}
+
+/** A database several apps can open at once (a temp file on SQLite, since `:memory:` is per connection). */
+export async function createSharedTestDatabase(): Promise<TestDatabase> {
+  if (isMysqlRun) return createTestDatabase();
+  const directory = mkdtempSync(join(tmpdir(), 'tollgate-shared-'));
+  return {
+    url: `sqlite:${join(directory, 'shared.sqlite')}`,
+    drop: async () => rmSync(directory, { recursive: true, force: true }),
   };
 }

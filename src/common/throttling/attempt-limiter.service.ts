@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { RateLimitStore } from './rate-limit.store';
 
 export interface LimitDecision {
   isBlocked: boolean;
@@ -15,12 +16,20 @@ interface Window {
  * Counts failures (bad client secrets, bad passwords) per key in fixed windows and blocks a key
  * that exceeds its budget (RFC 6819 §4.4.3.6, §5.1.4.2.3). Keys name what is counted, e.g.
  * `client-auth:client:<id>` or `login:user:<name>`.
+ *
+ * Counts live in the database, shared by every instance; each instance keeps the latest count it
+ * saw, so `check` costs no query. An instance learns the shared count when it records a failure:
+ * a key is blocked everywhere after at most `limit + instances - 1` failures in a window.
  */
 @Injectable()
 export class AttemptLimiter {
+  private readonly logger = new Logger(AttemptLimiter.name);
   private readonly windows = new Map<string, Window>();
+  private readonly inFlight = new Set<Promise<void>>();
 
-  check(key: string, limit: number, windowSeconds: number, now = Date.now()): LimitDecision {
+  constructor(private readonly store: RateLimitStore) {}
+
+  check(key: string, limit: number, _windowSeconds?: number, now = Date.now()): LimitDecision {
     const window = this.windows.get(key);
     if (!window || window.endsAt <= now) return { isBlocked: false, retryAfterSeconds: 0 };
     return {
@@ -29,18 +38,45 @@ export class AttemptLimiter {
     };
   }
 
-  recordFailure(key: string, windowSeconds: number, now = Date.now()): void {
+  /** Counts one failure here at once and in the shared store; resolves when the store has it. */
+  recordFailure(key: string, windowSeconds: number, now = Date.now()): Promise<void> {
     const window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
       this.windows.set(key, { count: 1, endsAt: now + windowSeconds * 1000 });
       this.sweep(now);
-      return;
+    } else {
+      window.count += 1;
     }
-    window.count += 1;
+    return this.track(
+      this.store.increment(key, windowSeconds, now).then((shared) => {
+        const local = this.windows.get(key);
+        if (shared.windowEndsMs <= Date.now()) return;
+        if (!local || local.endsAt <= now || shared.hits > local.count) {
+          this.windows.set(key, { count: shared.hits, endsAt: shared.windowEndsMs });
+        }
+      }),
+    );
   }
 
-  reset(key: string): void {
+  /** Forgets a key's failures (e.g. after a successful login). */
+  reset(key: string): Promise<void> {
     this.windows.delete(key);
+    return this.track(this.store.delete(key));
+  }
+
+  /** Waits for every pending write to the shared store. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  private track(write: Promise<void>): Promise<void> {
+    // The local count already holds; a store outage must not fail the request that was refused.
+    const settled = write.catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'rate limit store unavailable');
+    });
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+    return settled;
   }
 
   /** Drops expired windows so the map stays bounded by the keys active in one window. */

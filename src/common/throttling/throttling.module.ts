@@ -1,9 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AttemptLimiter } from './attempt-limiter.service';
+import { RateLimitEntity } from './rate-limit.entity';
+import { RateLimitStore } from './rate-limit.store';
 
 @Global()
 @Module({
-  providers: [AttemptLimiter],
-  exports: [AttemptLimiter],
+  imports: [TypeOrmModule.forFeature([RateLimitEntity])],
+  providers: [AttemptLimiter, RateLimitStore],
+  exports: [AttemptLimiter, RateLimitStore],
 })
 export class ThrottlingModule {}

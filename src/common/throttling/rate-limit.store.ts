@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface SharedWindow {
+  hits: number;
+  windowEndsMs: number;
+}
+
+/** Failure counters in the database, so every instance counts the same failures. */
+@Injectable()
+export class RateLimitStore {
+  private readonly isMysql: boolean;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.isMysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
+  }
+
+  /** Adds one hit to the key's window (starting a new window if it ended) in one atomic statement. */
+  async increment(key: string, windowSeconds: number, now: number): Promise<SharedWindow> {
+    const windowEndsMs = now + windowSeconds * 1000;
+    if (this.isMysql) {
+      await this.dataSource.query(
+        `INSERT INTO rate_limits (limit_key, hits, window_ends_ms) VALUES (?, 1, ?)
+         ON DUPLICATE KEY UPDATE
+           hits = IF(window_ends_ms <= ?, 1, hits + 1),
+           window_ends_ms = IF(window_ends_ms <= ?, VALUES(window_ends_ms), window_ends_ms)`,
+        [key, windowEndsMs, now, now],
+      );
+      const rows: Array<{ hits: number | string; window_ends_ms: number | string }> = await this.dataSource.query(
+        'SELECT hits, window_ends_ms FROM rate_limits WHERE limit_key = ?',
+        [key],
+      );
+      return { hits: Number(rows[0]?.hits ?? 1), windowEndsMs: Number(rows[0]?.window_ends_ms ?? windowEndsMs) };
+    }
+    const rows: Array<{ hits: number; window_ends_ms: number }> = await this.dataSource.query(
+      `INSERT INTO rate_limits (limit_key, hits, window_ends_ms) VALUES (?, 1, ?)
+       ON CONFLICT (limit_key) DO UPDATE SET
+         hits = CASE WHEN window_ends_ms <= ? THEN 1 ELSE hits + 1 END,
+         window_ends_ms = CASE WHEN window_ends_ms <= ? THEN excluded.window_ends_ms ELSE window_ends_ms END
+       RETURNING hits, window_ends_ms`,
+      [key, windowEndsMs, now, now],
+    );
+    return { hits: Number(rows[0].hits), windowEndsMs: Number(rows[0].window_ends_ms) };
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM rate_limits WHERE limit_key = ?', [key]);
+  }
+
+  /** Removes ended windows, at most `batchSize` rows; returns how many went. */
+  async deleteEnded(now: number, batchSize: number): Promise<number> {
+    const sql = this.isMysql
+      ? 'DELETE FROM rate_limits WHERE window_ends_ms <= ? LIMIT ?'
+      : 'DELETE FROM rate_limits WHERE limit_key IN (SELECT limit_key FROM rate_limits WHERE window_ends_ms <= ? LIMIT ?)';
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return (await runner.query(sql, [now, batchSize], true)).affected ?? 0;
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { AttemptLimiter } from '../src/common/throttling/attempt-limiter.service';
+import { RateLimitStore } from '../src/common/throttling/rate-limit.store';
+import { createTestApp, TestApp } from './utils/app';
+import { createSharedTestDatabase, TestDatabase } from './utils/database';
+
+describe('shared rate limits', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    database = await createSharedTestDatabase();
+    a = await createTestApp({ database });
+    b = await createTestApp({ database });
+  });
+
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await database.drop();
+  });
+
+  it('counts failures recorded on two instances in one shared window', async () => {
+    const key = `login:user:shared-${Date.now()}`;
+    const limiterA = a.get(AttemptLimiter);
+    const limiterB = b.get(AttemptLimiter);
+    for (let i = 0; i < 3; i += 1) await limiterA.recordFailure(key, 60);
+    expect(limiterB.check(key, 5).isBlocked).toBe(false);
+    await limiterB.recordFailure(key, 60);
+    await limiterB.recordFailure(key, 60);
+    // B has seen the shared count (5): blocked without any failure of its own beyond those.
+    expect(limiterB.check(key, 5)).toEqual({ isBlocked: true, retryAfterSeconds: expect.any(Number) });
+    expect(limiterB.check(key, 5).retryAfterSeconds).toBeLessThanOrEqual(60);
+    // A learns it on its next failure.
+    expect(limiterA.check(key, 5).isBlocked).toBe(false);
+    await limiterA.recordFailure(key, 60);
+    expect(limiterA.check(key, 5).isBlocked).toBe(true);
+  });
+
+  it('starts a new window once the old one has ended', async () => {
+    const store = a.get(RateLimitStore);
+    const key = `client-auth:client:window-${Date.now()}`;
+    const start = Date.now();
+    expect((await store.increment(key, 60, start)).hits).toBe(1);
+    expect((await store.increment(key, 60, start + 1000)).hits).toBe(2);
+    const fresh = await store.increment(key, 60, start + 61_000);
+    expect(fresh).toEqual({ hits: 1, windowEndsMs: start + 121_000 });
+  });
+
+  it('reset clears a key everywhere', async () => {
+    const key = `login:user:reset-${Date.now()}`;
+    const limiterA = a.get(AttemptLimiter);
+    for (let i = 0; i < 5; i += 1) await limiterA.recordFailure(key, 60);
+    expect(limiterA.check(key, 5).isBlocked).toBe(true);
+    await limiterA.reset(key);
+    expect(limiterA.check(key, 5).isBlocked).toBe(false);
+    await b.get(AttemptLimiter).recordFailure(key, 60);
+    expect(b.get(AttemptLimiter).check(key, 2).isBlocked).toBe(false);
+  });
+
+  it('deletes ended windows in bounded batches', async () => {
+    const store = a.get(RateLimitStore);
+    const past = Date.now() - 120_000;
+    for (let i = 0; i < 5; i += 1) await store.increment(`old-${i}-${past}`, 1, past);
+    await store.increment(`live-${past}`, 600, Date.now());
+    expect(await store.deleteEnded(Date.now(), 3)).toBe(3);
+    expect(await store.deleteEnded(Date.now(), 100)).toBeGreaterThanOrEqual(2);
+    const live: unknown[] = await a.dataSource.query('SELECT limit_key FROM rate_limits WHERE limit_key = ?', [
+      `live-${past}`,
+    ]);
+    expect(live).toHaveLength(1);
+  });
+});
