@@ -111,10 +111,11 @@ describe('POST /oauth/token (client_credentials)', () => {
     });
 
     it('HY-04 refuses a repeated parameter with invalid_request', async () => {
-      for (const form of [
+      const forms: Record<string, string | string[]>[] = [
         { grant_type: ['client_credentials', 'client_credentials'] },
         { grant_type: 'client_credentials', scope: ['profile', 'profile'] },
-      ]) {
+      ];
+      for (const form of forms) {
         const res = await tokenRequest(t, form, basicOf(c1));
         expectOAuthError(res, 400, 'invalid_request');
       }
@@ -163,9 +164,8 @@ describe('POST /oauth/token (client_credentials)', () => {
     it('TK-17 answers GET and other methods with 405 and Allow: POST, issuing nothing', async () => {
       for (const path of ['/oauth/token', '/oauth/introspect', '/oauth/revoke']) {
         for (const method of ['get', 'put', 'patch', 'delete'] as const) {
-          const res = await request(t.server)
-            [method](`${path}?grant_type=client_credentials`)
-            .set('Authorization', basicOf(c1));
+          const agent = request(t.server);
+          const res = await agent[method](`${path}?grant_type=client_credentials`).set('Authorization', basicOf(c1));
           expect({ path, method, status: res.status }).toEqual({ path, method, status: 405 });
           expect(res.headers.allow).toBe('POST');
           expectJson(res);
