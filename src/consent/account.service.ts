@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { UsersService } from '../users/users.service';
+import { ConsentService } from './consent.service';
+import { errorPage, field, PageOutcome, redirectTo } from './outcome';
+import { SessionsService } from './sessions.service';
+import type { AccountPage } from './views/account.view';
+
+const FORM_EXPIRED = errorPage(
+  403,
+  'invalid_csrf_token',
+  'This form has expired or did not come from this site. Reload your account page and try again.',
+  'Form expired',
+);
+
+/** The signed-in user's page: the clients holding a consent, their withdrawal, and sign-out. */
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly consents: ConsentService,
+    private readonly users: UsersService,
+  ) {}
+
+  async show(sessionToken: string | undefined): Promise<PageOutcome<AccountPage>> {
+    const session = await this.sessions.findAuthenticated(sessionToken);
+    const user = session?.userId ? await this.users.findById(session.userId) : null;
+    if (!session || !user) return redirectTo('/login?return_to=%2Faccount');
+    const grants = await this.consents.list(user.id);
+    return {
+      kind: 'view',
+      status: 200,
+      view: { username: user.username, csrfToken: session.csrfToken, grants },
+    };
+  }
+
+  /** Withdraws a client's consent and kills every token it holds for the user. */
+  async revoke(sessionToken: string | undefined, body: unknown): Promise<PageOutcome> {
+    const session = await this.sessions.findAuthenticated(sessionToken);
+    if (!session?.userId || !this.sessions.isValidCsrfToken(session, field(body, 'csrf_token'))) return FORM_EXPIRED;
+    const clientId = field(body, 'client_id');
+    if (clientId === undefined || clientId.length > 64) {
+      return errorPage(400, 'invalid_request', 'Choose an application to revoke.', 'Invalid request');
+    }
+    await this.consents.revoke(session.userId, clientId);
+    return redirectTo('/account');
+  }
+
+  async logout(sessionToken: string | undefined, body: unknown): Promise<PageOutcome> {
+    const session = await this.sessions.find(sessionToken);
+    if (!session || !this.sessions.isValidCsrfToken(session, field(body, 'csrf_token'))) return FORM_EXPIRED;
+    await this.sessions.end(session);
+    return { ...redirectTo('/login'), isSessionEnded: true };
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { OAuthErrorCode } from '../common/oauth/oauth.error';
+import { toWireText } from '../common/oauth/error-body';
+import { oauthConfig } from '../config/oauth.config';
+import { AccessTokensService } from '../tokens/access-tokens.service';
+import { AuthorizationCodesService } from '../tokens/authorization-codes.service';
+import type { RedirectTarget, ResponseType } from './authorization-request.validation';
+import { buildAuthorizationResponseUrl } from './authorization-response';
+
+/** What an approved request grants, whether it comes from the query or from a stored request. */
+export interface ApprovedAuthorization extends RedirectTarget {
+  clientId: string;
+  userId: string;
+  responseType: ResponseType;
+  requestedRedirectUri: string | null;
+  scopes: readonly string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+}
+
+/** Issues what an approved authorization request asked for and builds the redirects back to the client. */
+@Injectable()
+export class AuthorizationIssuerService {
+  constructor(
+    private readonly codes: AuthorizationCodesService,
+    private readonly accessTokens: AccessTokensService,
+    @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
+  ) {}
+
+  /** RFC 6749 §4.1.2 (code in the query) or §4.2.2 (access token in the fragment), with iss (RFC 9207). */
+  async issue(approved: ApprovedAuthorization): Promise<string> {
+    const scope = approved.scopes.join(' ');
+    if (approved.responseType === 'token') {
+      // RFC 6749 §4.2.2: the implicit grant never returns a refresh token.
+      const token = await this.accessTokens.issue({
+        clientId: approved.clientId,
+        userId: approved.userId,
+        scope,
+        grantId: randomUUID(),
+      });
+      return buildAuthorizationResponseUrl(approved, {
+        access_token: token.accessToken,
+        token_type: 'Bearer',
+        expires_in: token.expiresIn,
+        scope,
+        state: approved.state,
+        iss: this.oauth.issuer,
+      });
+    }
+    const code = await this.codes.create({
+      clientId: approved.clientId,
+      userId: approved.userId,
+      redirectUri: approved.requestedRedirectUri,
+      scope,
+      codeChallenge: approved.codeChallenge,
+      codeChallengeMethod: approved.codeChallengeMethod,
+    });
+    return buildAuthorizationResponseUrl(approved, { code, state: approved.state, iss: this.oauth.issuer });
+  }
+
+  /** RFC 6749 §4.1.2.1 / §4.2.2.1 error response, with state and iss (RFC 9207 §2). */
+  errorRedirect(target: RedirectTarget, error: OAuthErrorCode, description: string): string {
+    return buildAuthorizationResponseUrl(target, {
+      error,
+      error_description: toWireText(description),
+      state: target.state,
+      iss: this.oauth.issuer,
+    });
+  }
+}

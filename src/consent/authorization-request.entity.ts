@@ -1,0 +1,70 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { ClientEntity } from '../clients/client.entity';
+import { timestampColumn } from '../database/columns';
+import { LoginSessionEntity } from './login-session.entity';
+
+/**
+ * A validated authorization request waiting for login or consent. It is bound to the browser
+ * session that made it and can be decided once (RFC 6749 §10.12, RFC 9700 §2.1.1).
+ */
+@Entity({ name: 'authorization_requests' })
+export class AuthorizationRequestEntity {
+  /** Hex SHA-256 of the interaction id carried by the login and consent forms. */
+  @PrimaryColumn({ name: 'interaction_hash', type: 'varchar', length: 64 })
+  interactionHash: string;
+
+  @Index('idx_authorization_requests_session')
+  @Column({ name: 'session_id', type: 'varchar', length: 64 })
+  sessionId: string;
+
+  @Index('idx_authorization_requests_client')
+  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId: string;
+
+  @Column({ name: 'response_type', type: 'varchar', length: 16 })
+  responseType: string;
+
+  /** Where the answer goes: the redirect_uri sent, or the only one registered. */
+  @Column({ name: 'redirect_uri', type: 'varchar', length: 2000 })
+  redirectUri: string;
+
+  /** The redirect_uri as sent; null when it was omitted (RFC 6749 §4.1.3). */
+  @Column({ name: 'requested_redirect_uri', type: 'varchar', length: 2000, nullable: true })
+  requestedRedirectUri: string | null;
+
+  @Column({ name: 'scope', type: 'varchar', length: 1000 })
+  scope: string;
+
+  /** Echoed byte for byte (RFC 6749 §4.1.2). */
+  @Column({ name: 'state', type: 'text', nullable: true })
+  state: string | null;
+
+  @Column({ name: 'code_challenge', type: 'varchar', length: 128, nullable: true })
+  codeChallenge: string | null;
+
+  @Column({ name: 'code_challenge_method', type: 'varchar', length: 10, nullable: true })
+  codeChallengeMethod: string | null;
+
+  /** Space-separated prompt values (none, login, consent). */
+  @Column({ name: 'prompt', type: 'varchar', length: 50, nullable: true })
+  prompt: string | null;
+
+  /** Set once, by a conditional update: the request is decided a single time. */
+  @Column(timestampColumn('decided_at', { nullable: true }))
+  decidedAt: Date | null;
+
+  @Index('idx_authorization_requests_expires')
+  @Column(timestampColumn('expires_at'))
+  expiresAt: Date;
+
+  @Column(timestampColumn('created_at'))
+  createdAt: Date;
+
+  @ManyToOne(() => LoginSessionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_authorization_requests_session' })
+  session?: LoginSessionEntity;
+
+  @ManyToOne(() => ClientEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'client_id', foreignKeyConstraintName: 'fk_authorization_requests_client' })
+  client?: ClientEntity;
+}

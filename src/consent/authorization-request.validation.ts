@@ -1,0 +1,200 @@
+import type { ClientEntity } from '../clients/client.entity';
+import { isRegisteredRedirectUri } from '../clients/redirect-uri';
+import type { OAuthErrorCode } from '../common/oauth/oauth.error';
+import { isKnownScope, parseScope } from '../common/oauth/scopes';
+
+export type ResponseType = 'code' | 'token';
+export type PromptValue = 'none' | 'login' | 'consent';
+/** RFC 6749 §4.1.2 answers in the query; §4.2.2 (implicit) in the fragment. */
+export type ResponseMode = 'query' | 'fragment';
+
+/** Where an answer to a request goes once client and redirect URI are trusted. */
+export interface RedirectTarget {
+  redirectUri: string;
+  responseMode: ResponseMode;
+  state: string | null;
+}
+
+export interface ValidAuthorizationRequest extends RedirectTarget {
+  client: ClientEntity;
+  responseType: ResponseType;
+  /** The redirect_uri as sent; null when omitted (RFC 6749 §4.1.3 binds the code to it). */
+  requestedRedirectUri: string | null;
+  scopes: string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | null;
+  prompt: PromptValue[];
+}
+
+/** The outcome of checking an authorization request, in the order RFC 6749 §4.1.2.1 asks for. */
+export type AuthorizationRequestCheck =
+  | { kind: 'page'; error: OAuthErrorCode; description: string }
+  | { kind: 'redirect-error'; target: RedirectTarget; error: OAuthErrorCode; description: string }
+  | { kind: 'valid'; request: ValidAuthorizationRequest };
+
+export interface ValidationContext {
+  findClient(clientId: string): Promise<ClientEntity | null>;
+  isImplicitGrantEnabled: boolean;
+}
+
+/** Longest state echoed back; longer ones make Location headers that proxies drop. */
+export const MAX_STATE_LENGTH = 2048;
+/** RFC 7636 §4.2: code_challenge = 43*128unreserved. */
+const CODE_CHALLENGE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
+const PROMPT_VALUES: readonly PromptValue[] = ['none', 'login', 'consent'];
+
+type Parameter = { kind: 'absent' } | { kind: 'repeated' } | { kind: 'value'; value: string };
+
+/**
+ * Reads one parameter. RFC 6749 §3.1: a parameter without a value counts as omitted, and a
+ * repeated one is an error (parsers hand a repeated parameter over as an array).
+ */
+function read(params: Record<string, unknown>, name: string): Parameter {
+  if (!Object.hasOwn(params, name)) return { kind: 'absent' };
+  const value = params[name];
+  if (Array.isArray(value)) return { kind: 'repeated' };
+  if (typeof value !== 'string') return { kind: 'repeated' };
+  return value === '' ? { kind: 'absent' } : { kind: 'value', value };
+}
+
+/** Checks an authorization request; never throws for bad input. */
+export async function checkAuthorizationRequest(
+  params: Record<string, unknown>,
+  context: ValidationContext,
+): Promise<AuthorizationRequestCheck> {
+  const page = (error: OAuthErrorCode, description: string): AuthorizationRequestCheck => ({
+    kind: 'page',
+    error,
+    description,
+  });
+
+  // RFC 6749 §4.1.2.1: until client and redirect URI are trusted, answer on a page, never redirect.
+  const clientId = read(params, 'client_id');
+  if (clientId.kind === 'repeated') return page('invalid_request', 'The client_id parameter is repeated.');
+  if (clientId.kind === 'absent') return page('invalid_request', 'The client_id parameter is missing.');
+  const client = clientId.value.length <= 64 ? await context.findClient(clientId.value) : null;
+  if (!client) return page('invalid_client', 'The client_id does not name a registered client.');
+
+  const redirect = read(params, 'redirect_uri');
+  if (redirect.kind === 'repeated') return page('invalid_request', 'The redirect_uri parameter is repeated.');
+  let redirectUri: string;
+  if (redirect.kind === 'value') {
+    // RFC 6749 §3.1.2.3, RFC 9700 §4.1.3: simple string comparison (any port only for loopback IPs).
+    if (redirect.value.length > 2000 || !isRegisteredRedirectUri(redirect.value, client.redirectUris)) {
+      return page('invalid_request', 'The redirect_uri is not registered for this client.');
+    }
+    redirectUri = redirect.value;
+  } else if (client.redirectUris.length === 1) {
+    redirectUri = client.redirectUris[0];
+  } else {
+    // RFC 6749 §3.1.2.3: with several registered URIs, the request must name one.
+    return page('invalid_request', 'The redirect_uri parameter is missing.');
+  }
+
+  const responseTypeParam = read(params, 'response_type');
+  const responseMode: ResponseMode =
+    responseTypeParam.kind === 'value' && responseTypeParam.value === 'token' ? 'fragment' : 'query';
+
+  const stateParam = read(params, 'state');
+  const state = stateParam.kind === 'value' && stateParam.value.length <= MAX_STATE_LENGTH ? stateParam.value : null;
+  const target: RedirectTarget = { redirectUri, responseMode, state };
+  const fail = (error: OAuthErrorCode, description: string): AuthorizationRequestCheck => ({
+    kind: 'redirect-error',
+    target,
+    error,
+    description,
+  });
+
+  // RFC 6749 §3.1: parameters must not be included more than once; a repeated state is not echoed.
+  if (stateParam.kind === 'repeated') return fail('invalid_request', 'The state parameter is repeated.');
+  if (stateParam.kind === 'value' && state === null) {
+    return fail('invalid_request', `The state parameter is longer than ${MAX_STATE_LENGTH} characters.`);
+  }
+  const repeated = Object.keys(params).find((name) => read(params, name).kind === 'repeated');
+  if (repeated !== undefined) return fail('invalid_request', `The ${repeated} parameter is repeated.`);
+
+  if (responseTypeParam.kind === 'absent') return fail('invalid_request', 'The response_type parameter is missing.');
+  const responseTypeValue = responseTypeParam.kind === 'value' ? responseTypeParam.value : '';
+  let responseType: ResponseType;
+  if (responseTypeValue === 'code') {
+    if (!client.grantTypes.includes('authorization_code')) {
+      return fail('unauthorized_client', 'The client is not registered for the authorization code grant.');
+    }
+    responseType = 'code';
+  } else if (responseTypeValue === 'token' && context.isImplicitGrantEnabled) {
+    // RFC 9700 §2.1.2: the implicit grant is off unless the operator enables it for registered clients.
+    if (!client.grantTypes.includes('implicit')) {
+      return fail('unauthorized_client', 'The client is not registered for the implicit grant.');
+    }
+    responseType = 'token';
+  } else {
+    return fail('unsupported_response_type', 'The response_type is not supported.');
+  }
+
+  const scopeParam = read(params, 'scope');
+  const registeredScopes = client.scope.split(' ').filter((scope) => scope !== '');
+  let scopes: string[];
+  if (scopeParam.kind === 'value') {
+    // RFC 6749 §3.3: scope-token grammar; PRODUCT P2: unknown or unregistered scopes are refused.
+    const parsed = parseScope(scopeParam.value);
+    if (!parsed || parsed.length === 0) return fail('invalid_scope', 'The scope parameter is malformed.');
+    const refused = parsed.filter((scope) => !isKnownScope(scope) || !registeredScopes.includes(scope));
+    if (refused.length > 0) return fail('invalid_scope', 'The scope is unknown or not allowed for this client.');
+    scopes = parsed;
+  } else {
+    scopes = registeredScopes;
+  }
+  if (scopes.length === 0) return fail('invalid_scope', 'The client has no scope to ask for.');
+
+  let codeChallenge: string | null = null;
+  let codeChallengeMethod: 'S256' | null = null;
+  if (responseType === 'code') {
+    const challenge = read(params, 'code_challenge');
+    const method = read(params, 'code_challenge_method');
+    if (challenge.kind === 'value') {
+      // RFC 7636 §4.3: a missing method means plain, which RFC 9700 §2.1.1 and PRODUCT P8 refuse.
+      if (method.kind !== 'value' || method.value !== 'S256') {
+        return fail('invalid_request', 'Code challenge transform algorithm not supported; use S256.');
+      }
+      if (!CODE_CHALLENGE_PATTERN.test(challenge.value)) {
+        return fail('invalid_request', 'The code_challenge must be 43 to 128 unreserved characters.');
+      }
+      codeChallenge = challenge.value;
+      codeChallengeMethod = 'S256';
+    } else if (method.kind === 'value') {
+      return fail('invalid_request', 'The code_challenge_method is sent without a code_challenge.');
+    } else if (!client.isPkceExempt) {
+      // RFC 7636 §4.4.1, RFC 9700 §2.1.1: PKCE for every client unless an operator exempted it.
+      return fail('invalid_request', 'A code challenge is required (PKCE with S256).');
+    }
+  }
+
+  const promptParam = read(params, 'prompt');
+  const prompt: PromptValue[] = [];
+  if (promptParam.kind === 'value') {
+    for (const value of new Set(promptParam.value.split(' '))) {
+      if (!PROMPT_VALUES.includes(value as PromptValue)) {
+        return fail('invalid_request', 'The prompt parameter has an unsupported value.');
+      }
+      prompt.push(value as PromptValue);
+    }
+    // OpenID Connect Core §3.1.2.1: none must not be combined with another value.
+    if (prompt.includes('none') && prompt.length > 1) {
+      return fail('invalid_request', 'prompt=none cannot be combined with other values.');
+    }
+  }
+
+  return {
+    kind: 'valid',
+    request: {
+      ...target,
+      client,
+      responseType,
+      requestedRedirectUri: redirect.kind === 'value' ? redirect.value : null,
+      scopes,
+      codeChallenge,
+      codeChallengeMethod,
+      prompt,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
+import { randomToken, sha256Hex } from '../common/crypto';
+import { AuthorizationRequestEntity } from './authorization-request.entity';
+import type { ValidAuthorizationRequest } from './authorization-request.validation';
+
+/** Time to sign in and decide before a pending authorization request lapses. */
+export const INTERACTION_TTL_SECONDS = 10 * 60;
+
+const INTERACTION_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Pending authorization requests: stored while the user signs in or decides, decided once. */
+@Injectable()
+export class AuthorizationRequestsService {
+  constructor(
+    @InjectRepository(AuthorizationRequestEntity) private readonly requests: Repository<AuthorizationRequestEntity>,
+  ) {}
+
+  /** Stores a validated request bound to a session; returns the interaction id for the forms. */
+  async create(request: ValidAuthorizationRequest, sessionId: string): Promise<string> {
+    const interaction = randomToken(32);
+    const now = Date.now();
+    await this.requests.insert({
+      interactionHash: sha256Hex(interaction),
+      sessionId,
+      clientId: request.client.clientId,
+      responseType: request.responseType,
+      redirectUri: request.redirectUri,
+      requestedRedirectUri: request.requestedRedirectUri,
+      scope: request.scopes.join(' '),
+      state: request.state,
+      codeChallenge: request.codeChallenge,
+      codeChallengeMethod: request.codeChallengeMethod,
+      prompt: request.prompt.length > 0 ? request.prompt.join(' ') : null,
+      decidedAt: null,
+      expiresAt: new Date(now + INTERACTION_TTL_SECONDS * 1000),
+      createdAt: new Date(now),
+    });
+    return interaction;
+  }
+
+  /** The undecided, unexpired request with this interaction id, if it belongs to the session. */
+  async findPending(interaction: string | undefined, sessionId: string): Promise<AuthorizationRequestEntity | null> {
+    if (interaction === undefined || !INTERACTION_PATTERN.test(interaction)) return null;
+    return this.requests.findOne({
+      where: {
+        interactionHash: sha256Hex(interaction),
+        sessionId,
+        decidedAt: IsNull(),
+        expiresAt: MoreThan(new Date()),
+      },
+      relations: { client: true },
+    });
+  }
+
+  /**
+   * Marks the request decided; true for exactly one caller. The conditional update makes the
+   * decision single-use across instances (RFC 6749 §10.12; UI-03).
+   */
+  async markDecided(interactionHash: string, sessionId: string): Promise<boolean> {
+    const result = await this.requests.update(
+      { interactionHash, sessionId, decidedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      { decidedAt: new Date() },
+    );
+    return result.affected === 1;
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuthorizationIssuerService } from './authorization-issuer.service';
+import { AuthorizationRequestValidator } from './authorization-request-validator.service';
+import type { ValidAuthorizationRequest } from './authorization-request.validation';
+import { AuthorizationRequestsService } from './authorization-requests.service';
+import { ConsentService } from './consent.service';
+import { errorPage, PageOutcome, redirectTo } from './outcome';
+import { SessionsService } from './sessions.service';
+
+/** The authorization endpoint (RFC 6749 §4.1.1, §4.2.1): check the request, then sign in, consent or answer. */
+@Injectable()
+export class AuthorizeService {
+  private readonly logger = new Logger('Authorize');
+
+  constructor(
+    private readonly validator: AuthorizationRequestValidator,
+    private readonly sessions: SessionsService,
+    private readonly requests: AuthorizationRequestsService,
+    private readonly consents: ConsentService,
+    private readonly issuer: AuthorizationIssuerService,
+  ) {}
+
+  async authorize(params: Record<string, unknown>, sessionToken: string | undefined): Promise<PageOutcome> {
+    const check = await this.validator.check(params);
+    if (check.kind === 'page') return errorPage(400, check.error, check.description, 'Invalid authorization request');
+    if (check.kind === 'redirect-error') {
+      return redirectTo(this.issuer.errorRedirect(check.target, check.error, check.description));
+    }
+    const request = check.request;
+    try {
+      return await this.proceed(request, sessionToken);
+    } catch (error) {
+      // RFC 6749 §4.1.2.1: once the redirect URI is trusted, even a server fault is answered there.
+      this.logger.error({ err: error }, 'authorization request failed');
+      return redirectTo(
+        this.issuer.errorRedirect(request, 'server_error', 'The server could not complete the request.'),
+      );
+    }
+  }
+
+  private async proceed(request: ValidAuthorizationRequest, sessionToken: string | undefined): Promise<PageOutcome> {
+    const session = await this.sessions.find(sessionToken);
+    if (!session?.userId || request.prompt.includes('login')) {
+      if (request.prompt.includes('none')) {
+        return redirectTo(this.issuer.errorRedirect(request, 'login_required', 'The user is not signed in.'));
+      }
+      const { entity, newToken } = session
+        ? { entity: session, newToken: undefined }
+        : await this.sessions.createAnonymous();
+      const interaction = await this.requests.create(request, entity.id);
+      return redirectTo(`/login?interaction=${interaction}`, newToken);
+    }
+
+    const userId = session.userId;
+    const isRemembered =
+      !request.prompt.includes('consent') &&
+      (await this.consents.covers(userId, request.client.clientId, request.scopes));
+    if (isRemembered) {
+      return redirectTo(await this.issuer.issue({ ...request, clientId: request.client.clientId, userId }));
+    }
+    if (request.prompt.includes('none')) {
+      return redirectTo(
+        this.issuer.errorRedirect(request, 'consent_required', 'The user has not allowed this request.'),
+      );
+    }
+    const interaction = await this.requests.create(request, session.id);
+    return redirectTo(`/consent?interaction=${interaction}`);
+  }
+}

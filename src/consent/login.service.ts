@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { AttemptLimiter } from '../common/throttling/attempt-limiter.service';
+import { limitsConfig } from '../config/limits.config';
+import { UsersService } from '../users/users.service';
+import { InteractionService } from './interaction.service';
+import { errorPage, field, PageOutcome, redirectTo } from './outcome';
+import { toInternalPath } from './return-to';
+import { SessionsService } from './sessions.service';
+import type { LoginPage } from './views/login.view';
+
+/** Failed logins are counted in windows of this length (RFC 6819 §4.4.3.6). */
+export const LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;
+/** One address may fail for this many usernames' budgets before it is blocked too. */
+export const ADDRESS_LIMIT_FACTOR = 5;
+export const DEFAULT_LANDING = '/account';
+
+const WRONG_CREDENTIALS = 'Wrong username or password.';
+
+/** The login form: CSRF-checked, throttled, and a fresh session id on success. */
+@Injectable()
+export class LoginService {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
+    private readonly interactions: InteractionService,
+    private readonly limiter: AttemptLimiter,
+    @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
+  ) {}
+
+  async showForm(sessionToken: string | undefined, query: unknown): Promise<PageOutcome<LoginPage>> {
+    const interaction = field(query, 'interaction');
+    const returnTo = toInternalPath(field(query, 'return_to'));
+    const { entity, newToken } = await this.sessions.findOrCreate(sessionToken);
+    if (entity.userId && interaction === undefined) return redirectTo(returnTo ?? DEFAULT_LANDING);
+    const clientName = interaction ? await this.interactions.clientNameOf(interaction, entity.id) : undefined;
+    return {
+      kind: 'view',
+      status: 200,
+      view: { csrfToken: entity.csrfToken, interaction, returnTo, clientName },
+      sessionToken: newToken,
+    };
+  }
+
+  async submit(sessionToken: string | undefined, body: unknown, address: string): Promise<PageOutcome<LoginPage>> {
+    const session = await this.sessions.find(sessionToken);
+    // RFC 6749 §10.12: the login form is accepted only with its session's CSRF token.
+    if (!session || !this.sessions.isValidCsrfToken(session, field(body, 'csrf_token'))) {
+      return errorPage(
+        403,
+        'invalid_csrf_token',
+        'This form has expired or did not come from this site. Reload the sign-in page and try again.',
+        'Form expired',
+      );
+    }
+    const interaction = field(body, 'interaction');
+    const returnTo = toInternalPath(field(body, 'return_to'));
+    const username = field(body, 'username') ?? '';
+    const password = field(body, 'password') ?? '';
+    const form = (status: number, message: string, retryAfterSeconds?: number): PageOutcome<LoginPage> => ({
+      kind: 'view',
+      status,
+      view: { csrfToken: session.csrfToken, interaction, returnTo, username, message },
+      retryAfterSeconds,
+    });
+    if (username === '' || password === '') return form(400, 'Enter your username and password.');
+
+    const keys = [`login:user:${username.toLowerCase()}`, `login:address:${address}`];
+    const budgets = [
+      this.limits.loginFailuresPer15Minutes,
+      this.limits.loginFailuresPer15Minutes * ADDRESS_LIMIT_FACTOR,
+    ];
+    if (this.limits.isEnabled) {
+      const blocked = keys
+        .map((key, index) => this.limiter.check(key, budgets[index], LOGIN_FAILURE_WINDOW_SECONDS))
+        .find((decision) => decision.isBlocked);
+      if (blocked) {
+        const minutes = Math.ceil(blocked.retryAfterSeconds / 60);
+        return form(
+          429,
+          `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`,
+          blocked.retryAfterSeconds,
+        );
+      }
+    }
+
+    // The same answer for an unknown user and a wrong password; verifyPassword spends the same time on both.
+    const user = await this.users.verifyPassword(username, password);
+    if (!user) {
+      if (this.limits.isEnabled) {
+        await Promise.all(keys.map((key) => this.limiter.recordFailure(key, LOGIN_FAILURE_WINDOW_SECONDS)));
+      }
+      return form(400, WRONG_CREDENTIALS);
+    }
+    await this.limiter.reset(keys[0]);
+
+    const signedIn = await this.sessions.signIn(session, user.id);
+    if (interaction !== undefined) {
+      const next = await this.interactions.resume(interaction, signedIn.entity);
+      return { ...next, sessionToken: signedIn.newToken };
+    }
+    return redirectTo(returnTo ?? DEFAULT_LANDING, signedIn.newToken);
+  }
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { oauthConfig } from '../config/oauth.config';
+import { AUTHENTICATED_SESSION_TTL_SECONDS } from './sessions.service';
+
+/** Reads and writes the session cookie: HttpOnly, SameSite=Lax, Path=/, Secure when the issuer is https. */
+@Injectable()
+export class SessionCookie {
+  private readonly name: string;
+  private readonly isSecure: boolean;
+
+  constructor(@Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>) {
+    this.isSecure = oauth.isSecureIssuer;
+    // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/.
+    this.name = this.isSecure ? '__Host-tollgate_session' : 'tollgate_session';
+  }
+
+  read(request: FastifyRequest): string | undefined {
+    return request.cookies?.[this.name];
+  }
+
+  write(reply: FastifyReply, token: string): void {
+    reply.setCookie(this.name, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: this.isSecure,
+      maxAge: AUTHENTICATED_SESSION_TTL_SECONDS,
+    });
+  }
+
+  clear(reply: FastifyReply): void {
+    reply.clearCookie(this.name, { httpOnly: true, sameSite: 'lax', path: '/', secure: this.isSecure });
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
+import { constantTimeEqual, randomToken, sha256Hex } from '../common/crypto';
+import { AuthorizationRequestEntity } from './authorization-request.entity';
+import { LoginSessionEntity } from './login-session.entity';
+
+/** A session before login lives long enough to fill in the login form. */
+export const ANONYMOUS_SESSION_TTL_SECONDS = 30 * 60;
+/** A signed-in session ends after this, whatever the activity (absolute timeout). */
+export const AUTHENTICATED_SESSION_TTL_SECONDS = 8 * 60 * 60;
+
+/** The cookie value: 256 bits in base64url. Anything else is not ours and is not looked up. */
+const SESSION_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export interface Session {
+  entity: LoginSessionEntity;
+  /** The cookie value, only when this call created the session (so the caller sets the cookie). */
+  newToken?: string;
+}
+
+/** Browser sessions stored in the database: created, looked up by cookie, rotated at login, ended. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(LoginSessionEntity) private readonly sessions: Repository<LoginSessionEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** The unexpired session the cookie names, or null. */
+  async find(token: string | undefined): Promise<LoginSessionEntity | null> {
+    if (token === undefined || !SESSION_TOKEN_PATTERN.test(token)) return null;
+    return this.sessions.findOneBy({ id: sha256Hex(token), expiresAt: MoreThan(new Date()) });
+  }
+
+  /** The signed-in session the cookie names, or null. */
+  async findAuthenticated(token: string | undefined): Promise<LoginSessionEntity | null> {
+    const session = await this.find(token);
+    return session?.userId ? session : null;
+  }
+
+  /** The cookie's session, or a new anonymous one (whose token the caller must set as the cookie). */
+  async findOrCreate(token: string | undefined): Promise<Session> {
+    const existing = await this.find(token);
+    if (existing) return { entity: existing };
+    return this.createAnonymous();
+  }
+
+  async createAnonymous(): Promise<Session> {
+    await this.deleteExpired();
+    const token = randomToken(32);
+    const now = Date.now();
+    const entity = Object.assign(new LoginSessionEntity(), {
+      id: sha256Hex(token),
+      userId: null,
+      csrfToken: randomToken(32),
+      authenticatedAt: null,
+      expiresAt: new Date(now + ANONYMOUS_SESSION_TTL_SECONDS * 1000),
+      createdAt: new Date(now),
+    });
+    await this.sessions.insert(entity);
+    return { entity, newToken: token };
+  }
+
+  /**
+   * Signs a user in under a new session id (ASVS 7.2.4: no fixation); the previous id stops
+   * working at once, and its pending authorization requests move to the new session.
+   */
+  async signIn(previous: LoginSessionEntity | null, userId: string): Promise<Session> {
+    const token = randomToken(32);
+    const now = Date.now();
+    const entity = Object.assign(new LoginSessionEntity(), {
+      id: sha256Hex(token),
+      userId,
+      csrfToken: randomToken(32),
+      authenticatedAt: new Date(now),
+      expiresAt: new Date(now + AUTHENTICATED_SESSION_TTL_SECONDS * 1000),
+      createdAt: new Date(now),
+    });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(LoginSessionEntity, entity);
+      if (previous) {
+        await manager.update(AuthorizationRequestEntity, { sessionId: previous.id }, { sessionId: entity.id });
+        await manager.delete(LoginSessionEntity, { id: previous.id });
+      }
+    });
+    return { entity, newToken: token };
+  }
+
+  async end(session: LoginSessionEntity): Promise<void> {
+    await this.sessions.delete({ id: session.id });
+  }
+
+  /** RFC 6749 §10.12: a form is accepted only with the CSRF token of the session that shows it. */
+  isValidCsrfToken(session: LoginSessionEntity | null, submitted: string | undefined): boolean {
+    if (!session || submitted === undefined) return false;
+    return constantTimeEqual(session.csrfToken, submitted);
+  }
+
+  private async deleteExpired(): Promise<void> {
+    // Pending authorization requests of an expired session go with it (ON DELETE CASCADE).
+    await this.sessions.delete({ expiresAt: LessThan(new Date()) });
+  }
+}

@@ -1,0 +1,34 @@
+import { SCOPE_DESCRIPTIONS } from '../../common/oauth/scopes';
+import { escapeHtml, hiddenFields, renderLayout } from './layout';
+
+export interface ConsentPage {
+  clientName: string;
+  username: string;
+  scopes: readonly string[];
+  interaction: string;
+  csrfToken: string;
+}
+
+export function renderConsentPage(page: ConsentPage): string {
+  const scopes = page.scopes
+    .map(
+      (scope) =>
+        `<li>${escapeHtml(SCOPE_DESCRIPTIONS[scope] ?? scope)} <span class="muted">(<code>${escapeHtml(scope)}</code>)</span></li>`,
+    )
+    .join('\n');
+  return renderLayout(
+    'Allow access?',
+    `<h1><strong>${escapeHtml(page.clientName)}</strong> wants to access your account</h1>
+<p class="muted">Signed in as ${escapeHtml(page.username)}</p>
+<p>If you allow it, this application will be able to:</p>
+<ul class="scopes">
+${scopes}
+</ul>
+<form method="post" action="/consent">
+${hiddenFields({ csrf_token: page.csrfToken, interaction: page.interaction })}
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</form>
+<p class="muted">You can withdraw this permission at any time on your <a href="/account">account page</a>.</p>`,
+  );
+}
