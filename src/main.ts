@@ -31,7 +31,9 @@ async function bootstrap(): Promise<void> {
   }
 
   await app.listen(settings.port, settings.host);
-  process.stdout.write(`Tollgate listening on ${settings.host}:${settings.port}, issuer ${oauth.issuer}\n`);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  process.stdout.write(`Tollgate listening on ${settings.host}:${port}, issuer ${oauth.issuer}\n`);
 }
 
 bootstrap().catch((error: unknown) => {
