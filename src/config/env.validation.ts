@@ -91,6 +91,10 @@ export class EnvironmentVariables {
   @IntegerBetween(0, 300)
   CLOCK_LEEWAY_SECONDS = 30;
 
+  /** How often an instance re-reads signing keys (to pick up a rotation done elsewhere). */
+  @IntegerBetween(1, 3600)
+  SIGNING_KEY_REFRESH_SECONDS = 30;
+
   @Transform(toBoolean)
   @IsBoolean()
   ALLOW_IMPLICIT_GRANT = false;

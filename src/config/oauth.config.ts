@@ -16,6 +16,7 @@ export const oauthConfig = registerAs('oauth', () => {
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     authCodeTtlSeconds: env.AUTH_CODE_TTL_SECONDS,
     clockLeewaySeconds: env.CLOCK_LEEWAY_SECONDS,
+    signingKeyRefreshSeconds: env.SIGNING_KEY_REFRESH_SECONDS,
     allowImplicitGrant: env.ALLOW_IMPLICIT_GRANT,
     allowPasswordGrant: env.ALLOW_PASSWORD_GRANT,
     keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,

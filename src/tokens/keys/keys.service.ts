@@ -9,8 +9,6 @@ import { SigningKeyEntity } from './signing-key.entity';
 
 export const SIGNING_ALGORITHM = 'ES256';
 
-/** How often an instance looks for keys rotated by another instance or by the CLI. */
-const RELOAD_INTERVAL_MS = 30_000;
 /** Unknown `kid`s may trigger a reload at most this often. */
 const UNKNOWN_KID_RELOAD_MS = 5_000;
 
@@ -45,6 +43,8 @@ function thumbprint(jwk: { crv: string; kty: string; x: string; y: string }): st
 @Injectable()
 export class KeysService implements OnModuleInit {
   private readonly encryption: KeyEncryption;
+  /** How often this instance looks for keys rotated by another instance or by the CLI. */
+  private readonly reloadIntervalMs: number;
   private keys: LoadedKey[] = [];
   private loadedAt = 0;
   private lastUnknownKidReload = 0;
@@ -55,6 +55,7 @@ export class KeysService implements OnModuleInit {
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
   ) {
     this.encryption = new KeyEncryption(oauth.keyEncryptionSecret);
+    this.reloadIntervalMs = oauth.signingKeyRefreshSeconds * 1000;
   }
 
   async onModuleInit(): Promise<void> {
@@ -81,7 +82,7 @@ export class KeysService implements OnModuleInit {
 
   /** The key new tokens are signed with. */
   async getSigningKey(): Promise<LoadedKey & { privateKey: KeyObject }> {
-    if (Date.now() - this.loadedAt > RELOAD_INTERVAL_MS) await this.reload();
+    if (Date.now() - this.loadedAt > this.reloadIntervalMs) await this.reload();
     const key = this.keys.find((candidate) => candidate.retiredAt === null && candidate.privateKey);
     if (!key?.privateKey) throw new Error('No signing key is available');
     return key as LoadedKey & { privateKey: KeyObject };
@@ -89,7 +90,7 @@ export class KeysService implements OnModuleInit {
 
   /** The verification key for a `kid`; an unknown kid reloads from the database, rate-limited. */
   async findVerificationKey(kid: string): Promise<LoadedKey | undefined> {
-    if (Date.now() - this.loadedAt > RELOAD_INTERVAL_MS) await this.reload();
+    if (Date.now() - this.loadedAt > this.reloadIntervalMs) await this.reload();
     const known = this.keys.find((key) => key.kid === kid && this.isPublished(key));
     if (known) return known;
     if (Date.now() - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_MS) return undefined;
@@ -100,7 +101,7 @@ export class KeysService implements OnModuleInit {
 
   /** The JWKS document (RFC 7517): public parts of every key still needed to verify a live token. */
   async getJwks(): Promise<{ keys: PublicJwk[] }> {
-    if (Date.now() - this.loadedAt > RELOAD_INTERVAL_MS) await this.reload();
+    if (Date.now() - this.loadedAt > this.reloadIntervalMs) await this.reload();
     return { keys: this.keys.filter((key) => this.isPublished(key)).map((key) => key.publicJwk) };
   }
 
@@ -124,7 +125,7 @@ export class KeysService implements OnModuleInit {
    */
   private isPublished(key: LoadedKey): boolean {
     if (key.retiredAt === null) return true;
-    const graceMs = (this.oauth.accessTokenTtlSeconds + this.oauth.clockLeewaySeconds) * 1000 + RELOAD_INTERVAL_MS;
+    const graceMs = (this.oauth.accessTokenTtlSeconds + this.oauth.clockLeewaySeconds) * 1000 + this.reloadIntervalMs;
     return key.retiredAt.getTime() + graceMs > Date.now();
   }
 
