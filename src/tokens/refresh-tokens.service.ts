@@ -13,6 +13,8 @@ export interface NewRefreshToken {
   clientId: string;
   userId: string | null;
   scope: string;
+  /** Rotation keeps the family's absolute expiry; a new family gets the full lifetime. */
+  expiresAt?: Date;
 }
 
 /** Refresh tokens: 256 random bits, stored as a SHA-256 hash, single use (rotated on every refresh). */
@@ -33,7 +35,7 @@ export class RefreshTokensService {
       clientId: input.clientId,
       userId: input.userId,
       scope: input.scope,
-      expiresAt: new Date(now.getTime() + this.oauth.refreshTokenTtlSeconds * 1000),
+      expiresAt: input.expiresAt ?? new Date(now.getTime() + this.oauth.refreshTokenTtlSeconds * 1000),
       usedAt: null,
       revokedAt: null,
       createdAt: now,

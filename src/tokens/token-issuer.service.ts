@@ -14,6 +14,8 @@ export interface TokenPairInput {
   scope: string;
   /** The refresh token's scope when it differs from the access token's (RFC 6749 §6: a narrowed refresh). */
   refreshScope?: string;
+  /** When rotating: the family's absolute expiry, which the new refresh token keeps (ASVS 10.4.8). */
+  refreshExpiresAt?: Date;
   /** False when the client is not registered for the refresh_token grant. */
   hasRefreshToken: boolean;
 }
@@ -48,6 +50,7 @@ export class TokenIssuer {
         clientId: input.clientId,
         userId: input.userId,
         scope: input.refreshScope ?? input.scope,
+        expiresAt: input.refreshExpiresAt,
       });
     }
     return response;

@@ -138,3 +138,32 @@ export function decodeJwt(token: string): { header: Record<string, unknown>; cla
     .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
   return { header, claims };
 }
+
+/** Runs the code exchange for a user and returns the token response body (access and refresh token). */
+export async function obtainTokens(
+  t: TestApp,
+  client: TestClient,
+  userId: string,
+  scope = 'profile notes:read',
+): Promise<{ access_token: string; refresh_token: string; scope: string }> {
+  const { code, verifier } = await createCode(t, { clientId: client.clientId, userId, scope });
+  const form = {
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    redirect_uri: 'https://c1.example/cb',
+  };
+  const res = client.clientSecret
+    ? await tokenRequest(t, form, basicOf(client))
+    : await tokenRequest(t, { ...form, client_id: client.clientId });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** Refreshes with the client's credentials. */
+export function refresh(t: TestApp, client: TestClient, refreshToken: string, extra: Record<string, string> = {}) {
+  const form = { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra };
+  return client.clientSecret
+    ? tokenRequest(t, form, basicOf(client))
+    : tokenRequest(t, { ...form, client_id: client.clientId });
+}

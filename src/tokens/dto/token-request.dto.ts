@@ -9,7 +9,7 @@ export class TokenRequestDto {
 
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  @MaxLength(4096)
   code?: string;
 
   @IsOptional()
@@ -24,7 +24,7 @@ export class TokenRequestDto {
 
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  @MaxLength(4096)
   refresh_token?: string;
 
   @IsOptional()

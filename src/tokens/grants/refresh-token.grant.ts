@@ -43,6 +43,8 @@ export class RefreshTokenGrant implements Grant {
         scope,
         // RFC 6749 §6: the new refresh token keeps the original grant's scope.
         refreshScope: record.scope,
+        // ASVS 10.4.8: rotation does not extend the family's absolute lifetime.
+        refreshExpiresAt: record.expiresAt,
         hasRefreshToken: true,
       });
     });
