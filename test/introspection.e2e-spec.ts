@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
 import { AccessTokensService } from '../src/tokens/access-tokens.service';
 import { KeysService } from '../src/tokens/keys/keys.service';
@@ -129,9 +130,10 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
   });
 
   it('refuses a JSON body with invalid_request', async () => {
-    const res = await postForm(t, '/oauth/introspect', {}, basicOf(rs1))
-      .type('json')
-      .send(JSON.stringify({ token: 'x' }));
+    const res = await request(t.server)
+      .post('/oauth/introspect')
+      .set('Authorization', basicOf(rs1))
+      .send({ token: 'x' });
     expectOAuthError(res, 400, 'invalid_request');
   });
 
