@@ -58,10 +58,10 @@ export function readBearerToken(request: BearerRequest): string {
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard('bearer') {
-  override canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     // Before passport-http-bearer, which would also take a token from the query string or body.
     readBearerToken(context.switchToHttp().getRequest<BearerRequest>());
-    return super.canActivate(context) as Promise<boolean>;
+    return (await super.canActivate(context)) as boolean;
   }
 
   override handleRequest<TUser = Principal>(

@@ -1,0 +1,137 @@
+import type { ConfigType } from '@nestjs/config';
+import { OAuthError } from '../common/oauth/oauth.error';
+import type { oauthConfig } from '../config/oauth.config';
+import type { AccessTokenClaims, AccessTokensService } from '../tokens/access-tokens.service';
+import { AccessTokenVerifier, toPrincipal } from './access-token-verifier';
+
+const LEEWAY_SECONDS = 30;
+
+function claimsFor(overrides: Partial<AccessTokenClaims> = {}): AccessTokenClaims {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    iss: 'http://localhost:3000',
+    sub: '3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f',
+    aud: 'http://localhost:3000/api',
+    client_id: 'client-abc',
+    scope: 'profile notes:read',
+    jti: 'jti-1',
+    iat: now,
+    exp: now + 600,
+    ...overrides,
+  };
+}
+
+function setup(claims: AccessTokenClaims | null, dead: string[] = []) {
+  const accessTokens = {
+    verifySignature: jest.fn(async () => claims),
+    findRevokedOrMissing: jest.fn(async () => new Set(dead)),
+  };
+  const verifier = new AccessTokenVerifier(
+    accessTokens as unknown as AccessTokensService,
+    { clockLeewaySeconds: LEEWAY_SECONDS } as ConfigType<typeof oauthConfig>,
+  );
+  return { verifier, accessTokens };
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<OAuthError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(OAuthError);
+  return error as OAuthError;
+}
+
+describe(AccessTokenVerifier.name, () => {
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  it('answers the principal of a valid, live token', async () => {
+    const { verifier, accessTokens } = setup(claimsFor());
+    await expect(verifier.verify('token')).resolves.toEqual({
+      userId: '3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f',
+      clientId: 'client-abc',
+      scopes: ['profile', 'notes:read'],
+      jti: 'jti-1',
+      expiresAt: expect.any(Date),
+    });
+    expect(accessTokens.findRevokedOrMissing).toHaveBeenCalledWith(['jti-1']);
+  });
+
+  it('rejects a token that fails signature or claim checks with invalid_token, and checks it again next time', async () => {
+    const { verifier, accessTokens } = setup(null);
+    for (let i = 0; i < 2; i += 1) {
+      const error = await errorOf(verifier.verify('forged'));
+      expect(error).toMatchObject({ code: 'invalid_token', status: 401, challenge: 'Bearer' });
+    }
+    expect(accessTokens.verifySignature).toHaveBeenCalledTimes(2);
+    expect(accessTokens.findRevokedOrMissing).not.toHaveBeenCalled();
+  });
+
+  it('rejects a revoked or deleted token with invalid_token', async () => {
+    const { verifier } = setup(claimsFor(), ['jti-1']);
+    const error = await errorOf(verifier.verify('token'));
+    expect(error).toMatchObject({ code: 'invalid_token', description: 'The access token has been revoked' });
+  });
+
+  it('reuses a signature check for the same token but asks the database about revocation every time', async () => {
+    const { verifier, accessTokens } = setup(claimsFor());
+    await verifier.verify('token');
+    await verifier.verify('token');
+    expect(accessTokens.verifySignature).toHaveBeenCalledTimes(1);
+    expect(accessTokens.findRevokedOrMissing).toHaveBeenCalledTimes(2);
+
+    accessTokens.findRevokedOrMissing.mockResolvedValue(new Set(['jti-1']));
+    await expect(errorOf(verifier.verify('token'))).resolves.toMatchObject({ code: 'invalid_token' });
+  });
+
+  it('does not reuse a check for a different token text', async () => {
+    const { verifier, accessTokens } = setup(claimsFor());
+    await verifier.verify('token');
+    await verifier.verify('token2');
+    expect(accessTokens.verifySignature).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops reusing a check once the token expires beyond the leeway', async () => {
+    const start = Date.now();
+    // Already past exp, within the leeway: reusable until exp + leeway.
+    const claims = claimsFor({ exp: Math.floor(start / 1000) - 10 });
+    const { verifier, accessTokens } = setup(claims);
+    await verifier.verify('token');
+
+    const expiry = (claims.exp + LEEWAY_SECONDS) * 1000;
+    jest.spyOn(Date, 'now').mockReturnValue(expiry - 1);
+    await verifier.verify('token');
+    expect(accessTokens.verifySignature).toHaveBeenCalledTimes(1);
+
+    jest.spyOn(Date, 'now').mockReturnValue(expiry);
+    accessTokens.verifySignature.mockResolvedValue(null);
+    await expect(errorOf(verifier.verify('token'))).resolves.toMatchObject({ code: 'invalid_token' });
+    expect(accessTokens.verifySignature).toHaveBeenCalledTimes(2);
+  });
+
+  it('checks the signature again after 30 seconds (keys may have changed)', async () => {
+    const start = Date.now();
+    const { verifier, accessTokens } = setup(claimsFor());
+    await verifier.verify('token');
+    jest.spyOn(Date, 'now').mockReturnValue(start + 29_000);
+    await verifier.verify('token');
+    expect(accessTokens.verifySignature).toHaveBeenCalledTimes(1);
+    jest.spyOn(Date, 'now').mockReturnValue(start + 31_000);
+    await verifier.verify('token');
+    expect(accessTokens.verifySignature).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('toPrincipal', () => {
+  it('gives a client-credentials token (sub = client_id) no user', () => {
+    expect(toPrincipal(claimsFor({ sub: 'client-abc' })).userId).toBeNull();
+  });
+
+  it('reads an empty or malformed scope as no scopes', () => {
+    expect(toPrincipal(claimsFor({ scope: '' })).scopes).toEqual([]);
+    expect(toPrincipal(claimsFor({ scope: 'a  b' })).scopes).toEqual([]);
+    expect(toPrincipal(claimsFor({ scope: 42 as unknown as string })).scopes).toEqual([]);
+  });
+});
