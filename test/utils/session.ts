@@ -158,3 +158,41 @@ export async function decide(browser: TestBrowser, consentPath: string, decision
     decision,
   });
 }
+
+/** RFC 6749 §4.1.3 at POST /oauth/token: Basic for a confidential client, client_id for a public one. */
+export function redeemCode(
+  t: TestApp,
+  client: TestClient,
+  code: string,
+  verifier: string | undefined,
+  redirectUri: string | undefined = client.redirectUri,
+): Promise<Response> {
+  const form = new URLSearchParams({ grant_type: 'authorization_code', code });
+  if (verifier !== undefined) form.set('code_verifier', verifier);
+  if (redirectUri !== undefined) form.set('redirect_uri', redirectUri);
+  const req = request(t.server).post('/oauth/token').type('form');
+  if (client.clientSecret) {
+    req.set('authorization', `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`);
+  } else {
+    form.set('client_id', client.clientId);
+  }
+  return req.send(form.toString());
+}
+
+/** Follows an authorization request through login (if asked) and consent (if asked) to the client. */
+export async function authorizeThrough(
+  browser: TestBrowser,
+  params: Record<string, string | string[] | undefined>,
+  options: { username?: string; password?: string; decision?: 'allow' | 'deny' } = {},
+): Promise<Response> {
+  let res = await browser.get(authorizePath(params));
+  let location = res.headers.location ? locationOf(res) : undefined;
+  if (location?.pathname === '/login' && location.host === 'tollgate.test') {
+    res = await signIn(browser, options.username ?? 'u1', options.password, location.pathname + location.search);
+    location = res.headers.location ? locationOf(res) : undefined;
+  }
+  if (location?.pathname === '/consent' && location.host === 'tollgate.test') {
+    res = await decide(browser, location.pathname + location.search, options.decision ?? 'allow');
+  }
+  return res;
+}
