@@ -59,6 +59,8 @@ function expectBearerError(res: Response, status: number, error?: string, scope?
     expect(challenge).not.toMatch(/error=|error_description=/);
   }
   if (scope) expect(challenge).toContain(`scope="${scope}"`);
+  // Descriptions survive RFC 6749 §5.2 character rules unchanged (nothing replaced by "?").
+  expect(res.body.error_description ?? '').not.toContain('?');
   expect(challenge).toContain(`resource_metadata="${oauth.baseUrl}/.well-known/oauth-protected-resource"`);
 }
 

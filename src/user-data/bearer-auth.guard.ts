@@ -43,7 +43,7 @@ export function readBearerToken(request: BearerRequest): string {
   const token = space < 0 ? '' : header.slice(space + 1);
   // RFC 6750 §2.1; one space between scheme and token, as passport-http-bearer requires.
   if (!B64TOKEN.test(token)) {
-    throw malformed('The Authorization header must be "Bearer", one space and one access token');
+    throw malformed('The Authorization header must be: Bearer, one space, one access token');
   }
   // RFC 6750 §2: a client must not use more than one method to send the token.
   if (hasAccessTokenParameter(request.query) || hasAccessTokenParameter(request.body)) {

@@ -1,9 +1,12 @@
 import { createHmac, KeyObject, randomBytes, sign } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
 import { ClientsService } from '../../src/clients/clients.service';
 import { AccessTokenClaims, AccessTokensService } from '../../src/tokens/access-tokens.service';
 import { KeysService } from '../../src/tokens/keys/keys.service';
 import { UsersService } from '../../src/users/users.service';
-import type { TestApp } from './app';
+
+/** A test app, or a Nest application: anything that resolves providers. */
+type Providers = Pick<INestApplicationContext, 'get'>;
 
 export interface TestUser {
   id: string;
@@ -16,13 +19,13 @@ export interface MintedToken {
 }
 
 /** A user with a random name. */
-export async function createUser(t: TestApp, username = `user-${randomBytes(4).toString('hex')}`): Promise<TestUser> {
+export async function createUser(t: Providers, username = `user-${randomBytes(4).toString('hex')}`): Promise<TestUser> {
   const user = await t.get(UsersService).create(username, 'correct horse battery staple');
   return { id: user.id, username: user.username };
 }
 
 /** A confidential client registered for every sample scope and for client credentials. */
-export async function createClient(t: TestApp, name = 'Test client'): Promise<string> {
+export async function createClient(t: Providers, name = 'Test client'): Promise<string> {
   const { client } = await t.get(ClientsService).create({
     name,
     redirectUris: ['https://c1.example/cb'],
@@ -34,7 +37,7 @@ export async function createClient(t: TestApp, name = 'Test client'): Promise<st
 
 /** An access token issued by the server itself (user token, or client token when userId is null). */
 export async function mintAccessToken(
-  t: TestApp,
+  t: Providers,
   input: { clientId: string; userId: string | null; scope: string },
 ): Promise<MintedToken> {
   const issued = await t.get(AccessTokensService).issue({ ...input, grantId: null });
@@ -66,7 +69,7 @@ export function signJwt(header: Record<string, unknown>, payload: Record<string,
 
 /** The server's current signing key, to forge tokens that differ from a real one in one respect. */
 export async function serverSigningKey(
-  t: TestApp,
+  t: Providers,
 ): Promise<{ kid: string; privateKey: KeyObject; publicKey: KeyObject }> {
   const key = await t.get(KeysService).getSigningKey();
   return { kid: key.kid, privateKey: key.privateKey, publicKey: key.publicKey };
@@ -74,7 +77,7 @@ export async function serverSigningKey(
 
 /** Re-signs a real token's claims with the server's key after changing header or claims. */
 export async function resign(
-  t: TestApp,
+  t: Providers,
   token: string,
   changes: { header?: Record<string, unknown>; claims?: Partial<Record<keyof AccessTokenClaims, unknown>> },
 ): Promise<string> {
