@@ -29,7 +29,7 @@ export class LoginService {
   ) {}
 
   async showForm(sessionToken: string | undefined, query: unknown): Promise<PageOutcome<LoginPage>> {
-    const interaction = field(query, 'interaction');
+    const interaction = field(query, 'interaction') || undefined;
     const returnTo = toInternalPath(field(query, 'return_to'));
     const { entity, newToken } = await this.sessions.findOrCreate(sessionToken);
     if (entity.userId && interaction === undefined) return redirectTo(returnTo ?? DEFAULT_LANDING);
@@ -53,7 +53,7 @@ export class LoginService {
         'Form expired',
       );
     }
-    const interaction = field(body, 'interaction');
+    const interaction = field(body, 'interaction') || undefined;
     const returnTo = toInternalPath(field(body, 'return_to'));
     const username = field(body, 'username') ?? '';
     const password = field(body, 'password') ?? '';
