@@ -74,7 +74,7 @@ export class ClientAuthenticationService {
     const client = await this.findClient(presented.clientId);
     if (!client || !this.isAccepted(client, presented, options)) {
       if (this.limits.isEnabled) {
-        for (const key of keys) this.limiter.recordFailure(key, FAILURE_WINDOW_SECONDS);
+        await Promise.all(keys.map((key) => this.limiter.recordFailure(key, FAILURE_WINDOW_SECONDS)));
       }
       // The same answer for an unknown client, a wrong secret and a wrong method.
       throw OAuthError.invalidClient();

@@ -40,7 +40,7 @@ export class PasswordGrant implements Grant {
 
     const user = await this.users.verifyPassword(username, request.password as string);
     if (!user) {
-      if (this.limits.isEnabled) this.limiter.recordFailure(throttleKey, FAILURE_WINDOW_SECONDS);
+      if (this.limits.isEnabled) await this.limiter.recordFailure(throttleKey, FAILURE_WINDOW_SECONDS);
       // RFC 6749 §5.2: invalid resource owner credentials are invalid_grant.
       throw OAuthError.invalidGrant('The username or password is incorrect');
     }

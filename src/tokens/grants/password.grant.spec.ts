@@ -1,0 +1,104 @@
+import { ClientsService } from '../../clients/clients.service';
+import { UsersService } from '../../users/users.service';
+import { createTestApp, TestApp } from '../../../test/utils/app';
+import { GrantRegistry } from './grant.registry';
+import { PasswordGrant } from './password.grant';
+
+describe(PasswordGrant.name, () => {
+  describe('when enabled', () => {
+    let t: TestApp;
+    let grant: PasswordGrant;
+
+    beforeAll(async () => {
+      t = await createTestApp({
+        env: {
+          ALLOW_PASSWORD_GRANT: 'true',
+          RATE_LIMIT_ENABLED: 'true',
+          RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES: '2',
+        },
+      });
+      grant = t.get(PasswordGrant);
+      await t.get(UsersService).create('alice', 'alice password');
+      await t.get(UsersService).create('bob', 'bob password');
+    });
+
+    afterAll(async () => {
+      await t.close();
+    });
+
+    const newClient = async (grantTypes = ['password', 'refresh_token']) =>
+      (await t.get(ClientsService).create({ name: 'pw', grantTypes, scope: 'profile' })).client;
+
+    it('is offered by the registry', () => {
+      expect(t.get(GrantRegistry).get('password')).toBe(grant);
+    });
+
+    it('issues tokens for the right password, with a refresh token when the client may refresh', async () => {
+      const withRefresh = await grant.handle(await newClient(), {
+        grantType: 'password',
+        username: 'alice',
+        password: 'alice password',
+      });
+      expect(withRefresh).toMatchObject({ token_type: 'Bearer', scope: 'profile', refresh_token: expect.any(String) });
+      const withoutRefresh = await grant.handle(await newClient(['password']), {
+        grantType: 'password',
+        username: 'alice',
+        password: 'alice password',
+      });
+      expect(withoutRefresh.refresh_token).toBeUndefined();
+    });
+
+    it('rejects a wrong password with invalid_grant', async () => {
+      const attempt = grant.handle(await newClient(), { grantType: 'password', username: 'bob', password: 'nope' });
+      await expect(attempt).rejects.toMatchObject({ code: 'invalid_grant', status: 400 });
+    });
+
+    it('rejects an unregistered scope with invalid_scope before checking the password', async () => {
+      const verify = jest.spyOn(t.get(UsersService), 'verifyPassword');
+      const attempt = grant.handle(await newClient(), {
+        grantType: 'password',
+        username: 'alice',
+        password: 'alice password',
+        scope: 'notes:write',
+      });
+      await expect(attempt).rejects.toMatchObject({ code: 'invalid_scope' });
+      expect(verify).not.toHaveBeenCalled();
+      verify.mockRestore();
+    });
+
+    it('throttles a username after too many failures, with a 429 and Retry-After', async () => {
+      const client = await newClient();
+      await t.get(UsersService).create('carol', 'carol password');
+      for (let i = 0; i < 2; i += 1) {
+        await expect(
+          grant.handle(client, { grantType: 'password', username: 'carol', password: 'wrong' }),
+        ).rejects.toMatchObject({ code: 'invalid_grant' });
+      }
+      const blocked = grant.handle(client, { grantType: 'password', username: 'carol', password: 'carol password' });
+      await expect(blocked).rejects.toMatchObject({ status: 429, retryAfterSeconds: expect.any(Number) });
+      // Another username is not affected.
+      await expect(
+        grant.handle(client, { grantType: 'password', username: 'alice', password: 'alice password' }),
+      ).resolves.toMatchObject({ token_type: 'Bearer' });
+    });
+  });
+
+  describe('when disabled (default)', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await createTestApp();
+    });
+
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('is not offered: unsupported_grant_type', () => {
+      expect(t.get(PasswordGrant).isEnabled).toBe(false);
+      expect(() => t.get(GrantRegistry).get('password')).toThrow(
+        expect.objectContaining({ code: 'unsupported_grant_type' }),
+      );
+    });
+  });
+});
