@@ -8,6 +8,8 @@ function cascade(name: string, column: string, table: string, referenced: string
     referencedTableName: table,
     referencedColumnNames: [referenced],
     onDelete: 'CASCADE',
+    // The entities' default; without it MySQL reports RESTRICT and the schema diff sees drift.
+    onUpdate: 'NO ACTION',
   });
 }
 
