@@ -1,0 +1,64 @@
+// Summarizes a V8 .cpuprofile (from `node --cpu-prof`): self time per function and per package.
+// Usage: node bench/lib/profile.mjs FILE.cpuprofile [TOP]
+import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+function packageOf(url) {
+  if (!url) return '(native/vm)';
+  const modules = url.lastIndexOf('node_modules/');
+  if (modules >= 0) {
+    const rest = url.slice(modules + 'node_modules/'.length).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  if (url.startsWith('node:')) return 'node:core';
+  if (url.includes('/dist/')) return `tollgate ${url.slice(url.indexOf('/dist/') + 1)}`;
+  return url;
+}
+
+/** Self time (ms) per function and per package, largest first. */
+export function summarizeProfile(file, top = 25) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfMicros = new Map();
+  const { samples, timeDeltas } = profile;
+  for (let i = 0; i < samples.length; i += 1) {
+    const delta = timeDeltas[i + 1] ?? 0;
+    selfMicros.set(samples[i], (selfMicros.get(samples[i]) ?? 0) + delta);
+  }
+  const total = [...selfMicros.values()].reduce((sum, value) => sum + value, 0) || 1;
+  const functions = new Map();
+  const packages = new Map();
+  for (const [id, micros] of selfMicros) {
+    const { callFrame } = byId.get(id);
+    const name = callFrame.functionName || '(anonymous)';
+    const where = callFrame.url ? `${callFrame.url.replace(/^file:\/\//, '')}:${callFrame.lineNumber + 1}` : '';
+    const key = `${name} ${where}`.trim();
+    functions.set(key, (functions.get(key) ?? 0) + micros);
+    const pkg = ['(idle)', '(program)', '(garbage collector)'].includes(name) ? name : packageOf(callFrame.url);
+    packages.set(pkg, (packages.get(pkg) ?? 0) + micros);
+  }
+  const rank = (map) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, micros]) => ({ name, ms: Math.round(micros / 1000), percent: (100 * micros) / total }));
+  return { totalMs: Math.round(total / 1000), functions: rank(functions), packages: rank(packages) };
+}
+
+export function formatSummary(summary) {
+  const lines = [`total sampled: ${summary.totalMs} ms`, '', 'self time by package:'];
+  for (const row of summary.packages) lines.push(`  ${row.percent.toFixed(1).padStart(5)}%  ${row.name}`);
+  lines.push('', 'self time by function:');
+  for (const row of summary.functions) lines.push(`  ${row.percent.toFixed(1).padStart(5)}%  ${row.name}`);
+  return lines.join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [file, top] = process.argv.slice(2);
+  if (!file) {
+    process.stderr.write('usage: node bench/lib/profile.mjs FILE.cpuprofile [TOP]\n');
+    process.exit(2);
+  }
+  process.stdout.write(`${formatSummary(summarizeProfile(file, Number(top) || 25))}\n`);
+}
