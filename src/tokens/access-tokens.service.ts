@@ -51,7 +51,7 @@ export class AccessTokensService {
 
   /** Signs a token and records it; pass the transaction's manager to store it atomically with a grant. */
   async issue(input: IssueAccessToken, manager?: EntityManager): Promise<IssuedAccessToken> {
-    const key = await this.keys.getSigningKey();
+    const key = this.keys.getSigningKey();
     const now = Date.now();
     const iat = Math.floor(now / 1000);
     const expiresIn = this.oauth.accessTokenTtlSeconds;

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
@@ -41,7 +41,8 @@ function thumbprint(jwk: { crv: string; kty: string; x: string; y: string }): st
 
 /** Access-token signing keys: created on first boot, stored in the database, rotated on demand. */
 @Injectable()
-export class KeysService implements OnModuleInit {
+export class KeysService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(KeysService.name);
   private readonly encryption: KeyEncryption;
   /** How often this instance looks for keys rotated by another instance or by the CLI. */
   private readonly reloadIntervalMs: number;
@@ -58,8 +59,17 @@ export class KeysService implements OnModuleInit {
     this.reloadIntervalMs = oauth.signingKeyRefreshSeconds * 1000;
   }
 
+  private refreshTimer?: NodeJS.Timeout;
+
   async onModuleInit(): Promise<void> {
     await this.ensureSigningKey();
+    // Picks up a rotation made by another instance or the CLI within one interval, traffic or not.
+    this.refreshTimer = setInterval(() => this.refreshInBackground(), this.reloadIntervalMs);
+    this.refreshTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.refreshTimer);
   }
 
   /** Creates the first key if there is none, and loads every key (fails the boot if one cannot be read). */
@@ -80,9 +90,12 @@ export class KeysService implements OnModuleInit {
     return next.kid;
   }
 
-  /** The key new tokens are signed with. */
-  async getSigningKey(): Promise<LoadedKey & { privateKey: KeyObject }> {
-    if (Date.now() - this.loadedAt > this.reloadIntervalMs) await this.reload();
+  /**
+   * The key new tokens are signed with. Never waits on the database: a stale key set is refreshed in
+   * the background, so signing inside a transaction never needs a second pooled connection.
+   */
+  getSigningKey(): LoadedKey & { privateKey: KeyObject } {
+    this.refreshInBackgroundIfStale();
     const key = this.keys.find((candidate) => candidate.retiredAt === null && candidate.privateKey);
     if (!key?.privateKey) throw new Error('No signing key is available');
     return key as LoadedKey & { privateKey: KeyObject };
@@ -90,7 +103,7 @@ export class KeysService implements OnModuleInit {
 
   /** The verification key for a `kid`; an unknown kid reloads from the database, rate-limited. */
   async findVerificationKey(kid: string): Promise<LoadedKey | undefined> {
-    if (Date.now() - this.loadedAt > this.reloadIntervalMs) await this.reload();
+    this.refreshInBackgroundIfStale();
     const known = this.keys.find((key) => key.kid === kid && this.isPublished(key));
     if (known) return known;
     if (Date.now() - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_MS) return undefined;
@@ -103,6 +116,18 @@ export class KeysService implements OnModuleInit {
   async getJwks(): Promise<{ keys: PublicJwk[] }> {
     if (Date.now() - this.loadedAt > this.reloadIntervalMs) await this.reload();
     return { keys: this.keys.filter((key) => this.isPublished(key)).map((key) => key.publicJwk) };
+  }
+
+  private refreshInBackgroundIfStale(): void {
+    if (Date.now() - this.loadedAt < this.reloadIntervalMs || this.reloading) return;
+    this.refreshInBackground();
+  }
+
+  private refreshInBackground(): void {
+    this.reload().catch((error: unknown) => {
+      // Keep serving with the keys already loaded; the next call tries again.
+      this.logger.warn({ err: error }, 'could not refresh signing keys');
+    });
   }
 
   /** Re-reads keys from the database; concurrent callers share one read. */
