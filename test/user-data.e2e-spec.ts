@@ -644,3 +644,17 @@ describe('GET /.well-known/oauth-protected-resource', () => {
     });
   });
 });
+
+describe('OpenAPI description', () => {
+  it('lists the sample API with its bearer security and response shapes', async () => {
+    const res = await request(t.server).get('/docs/openapi.json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/me', '/api/notes', '/api/notes/{id}', '/.well-known/oauth-protected-resource']),
+    );
+    expect(res.body.paths['/api/notes'].get.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(res.body.components.schemas)).toEqual(
+      expect.arrayContaining(['NoteDto', 'NoteListDto', 'CreateNoteDto', 'UpdateNoteDto', 'ProfileDto']),
+    );
+  });
+});

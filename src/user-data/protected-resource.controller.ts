@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { KNOWN_SCOPES } from '../common/oauth/scopes';
 import { oauthConfig } from '../config/oauth.config';
-import type { ProtectedResourceMetadataDto } from './dto/protected-resource-metadata.dto';
+import { ProtectedResourceMetadataDto } from './dto/protected-resource-metadata.dto';
 
 /** RFC 9728 §3: the sample API's metadata, where its 401 challenges point (`resource_metadata`). */
 @ApiTags('sample API')
@@ -24,6 +24,7 @@ export class ProtectedResourceController {
   }
 
   @Get()
+  @ApiOkResponse({ type: ProtectedResourceMetadataDto })
   @Header('cache-control', 'public, max-age=300')
   get(): ProtectedResourceMetadataDto {
     return this.metadata;

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { CreateNoteDto } from './dto/create-note.dto';
 import { ListNotesQueryDto } from './dto/list-notes-query.dto';
 import { NoteIdParamDto } from './dto/note-id-param.dto';
-import type { NoteDto, NoteListDto } from './dto/note-response.dto';
-import type { ProfileDto } from './dto/profile-response.dto';
+import { NoteDto, NoteListDto } from './dto/note-response.dto';
+import { ProfileDto } from './dto/profile-response.dto';
 import { UpdateNoteDto } from './dto/update-note.dto';
 import { NotesService } from './notes.service';
 import { UserId } from './principal';
@@ -26,30 +26,35 @@ export class UserDataController {
 
   @Get('me')
   @RequireScopes('profile')
+  @ApiOkResponse({ type: ProfileDto })
   me(@UserId() userId: string): Promise<ProfileDto> {
     return this.profiles.getProfile(userId);
   }
 
   @Get('notes')
   @RequireScopes('notes:read')
+  @ApiOkResponse({ type: NoteListDto })
   listNotes(@UserId() userId: string, @Query() query: ListNotesQueryDto): Promise<NoteListDto> {
     return this.notes.list(userId, query);
   }
 
   @Post('notes')
   @RequireScopes('notes:write')
+  @ApiCreatedResponse({ type: NoteDto })
   createNote(@UserId() userId: string, @Body() input: CreateNoteDto): Promise<NoteDto> {
     return this.notes.create(userId, input);
   }
 
   @Get('notes/:id')
   @RequireScopes('notes:read')
+  @ApiOkResponse({ type: NoteDto })
   getNote(@UserId() userId: string, @Param() params: NoteIdParamDto): Promise<NoteDto> {
     return this.notes.get(userId, params.id);
   }
 
   @Patch('notes/:id')
   @RequireScopes('notes:write')
+  @ApiOkResponse({ type: NoteDto })
   updateNote(
     @UserId() userId: string,
     @Param() params: NoteIdParamDto,
@@ -61,6 +66,7 @@ export class UserDataController {
   @Delete('notes/:id')
   @HttpCode(204)
   @RequireScopes('notes:write')
+  @ApiNoContentResponse()
   deleteNote(@UserId() userId: string, @Param() params: NoteIdParamDto): Promise<void> {
     return this.notes.delete(userId, params.id);
   }

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { ClientsService } from '../src/clients/clients.service';
+import { AccessTokensService } from '../src/tokens/access-tokens.service';
+import { createTestApp, TestApp } from './utils/app';
+import { createTestDatabase, isMysqlRun, TestDatabase } from './utils/database';
+import { createClient, createUser, mintAccessToken, TestUser } from './utils/tokens';
+
+/** One database two instances share: the MySQL run's, or a SQLite file (":memory:" is per connection). */
+async function sharedDatabase(): Promise<TestDatabase> {
+  if (isMysqlRun) return createTestDatabase();
+  const path = join(tmpdir(), `tollgate-instances-${randomBytes(6).toString('hex')}.sqlite`);
+  return {
+    url: `sqlite:${path}`,
+    drop: async () => {
+      await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${path}${suffix}`, { force: true })));
+    },
+  };
+}
+
+describe('revocation across instances sharing one database', () => {
+  let database: TestDatabase;
+  let serving: TestApp;
+  let revoking: TestApp;
+  let clientId: string;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    database = await sharedDatabase();
+    serving = await createTestApp({ database });
+    revoking = await createTestApp({ database });
+    clientId = await createClient(serving);
+    user = await createUser(serving);
+  });
+
+  afterAll(async () => {
+    await serving?.close();
+    await revoking?.close();
+    await database?.drop();
+  });
+
+  const me = (token: string) => request(serving.server).get('/api/me').set('Authorization', `Bearer ${token}`);
+
+  it('refuses a token on the very next request after another instance revokes it', async () => {
+    const { accessToken, jti } = await mintAccessToken(serving, { clientId, userId: user.id, scope: 'profile' });
+    expect((await me(accessToken)).status).toBe(200);
+    expect((await me(accessToken)).status).toBe(200);
+
+    await revoking.get(AccessTokensService).revoke(jti);
+
+    const res = await me(accessToken);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('refuses a token on the very next request after another instance deletes its client', async () => {
+    const doomed = await createClient(revoking, 'Doomed elsewhere');
+    const { accessToken } = await mintAccessToken(serving, { clientId: doomed, userId: user.id, scope: 'profile' });
+    expect((await me(accessToken)).status).toBe(200);
+
+    await revoking.get(ClientsService).delete(doomed);
+
+    expect((await me(accessToken)).status).toBe(401);
+  });
+});
