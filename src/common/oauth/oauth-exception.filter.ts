@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } 
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { oauthConfig } from '../../config/oauth.config';
+import { isDatabaseUnavailable } from '../database-errors';
 import { codeForStatus, NO_STORE_HEADERS, toWireText } from './error-body';
 import { OAuthError } from './oauth.error';
 
@@ -57,6 +58,14 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         .headers(NO_STORE_HEADERS)
         .type('application/json; charset=utf-8')
         .send({ error: codeForStatus(status), error_description: toWireText(messageOf(exception)) });
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ err: exception }, 'database unavailable');
+      this.sendOAuthError(
+        reply,
+        new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable; try again shortly'),
+      );
       return;
     }
     this.logger.error({ err: exception }, 'unexpected error');
