@@ -1,0 +1,98 @@
+import { ClientEntity } from '../clients/client.entity';
+import { checkAuthorizationRequest, ValidationContext } from './authorization-request.validation';
+
+const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+
+function client(overrides: Partial<ClientEntity> = {}): ClientEntity {
+  return Object.assign(new ClientEntity(), {
+    clientId: 'c1',
+    name: 'C1',
+    redirectUris: ['https://c1.example/cb'],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scope: 'profile notes:read',
+    isPublic: false,
+    isPkceExempt: false,
+    ...overrides,
+  });
+}
+
+function context(found: ClientEntity | null = client(), isImplicitGrantEnabled = false): ValidationContext {
+  return { findClient: async (id) => (found && id === found.clientId ? found : null), isImplicitGrantEnabled };
+}
+
+const valid = {
+  response_type: 'code',
+  client_id: 'c1',
+  redirect_uri: 'https://c1.example/cb',
+  code_challenge: CHALLENGE,
+  code_challenge_method: 'S256',
+};
+
+describe(checkAuthorizationRequest.name, () => {
+  it('accepts a valid request and defaults the scope to the registered one', async () => {
+    const result = await checkAuthorizationRequest(valid, context());
+    expect(result).toMatchObject({
+      kind: 'valid',
+      request: {
+        responseType: 'code',
+        redirectUri: 'https://c1.example/cb',
+        requestedRedirectUri: 'https://c1.example/cb',
+        scopes: ['profile', 'notes:read'],
+        codeChallenge: CHALLENGE,
+        codeChallengeMethod: 'S256',
+        state: null,
+        responseMode: 'query',
+      },
+    });
+  });
+
+  it('checks client and redirect URI before anything else: a page, not a redirect', async () => {
+    const result = await checkAuthorizationRequest(
+      { client_id: 'c1', redirect_uri: 'https://evil.example/' },
+      context(),
+    );
+    expect(result).toMatchObject({ kind: 'page', error: 'invalid_request' });
+    expect(await checkAuthorizationRequest({ ...valid, client_id: 'other' }, context())).toMatchObject({
+      kind: 'page',
+      error: 'invalid_client',
+    });
+  });
+
+  it('treats a non-string parameter as repeated', async () => {
+    expect(await checkAuthorizationRequest({ ...valid, client_id: ['c1', 'c1'] }, context())).toMatchObject({
+      kind: 'page',
+    });
+    expect(await checkAuthorizationRequest({ ...valid, state: { $ne: 1 } }, context())).toMatchObject({
+      kind: 'redirect-error',
+      error: 'invalid_request',
+      target: { state: null },
+    });
+  });
+
+  it('refuses response_type=token while the implicit grant is off, and answers in the fragment', async () => {
+    const result = await checkAuthorizationRequest({ ...valid, response_type: 'token' }, context());
+    expect(result).toMatchObject({
+      kind: 'redirect-error',
+      error: 'unsupported_response_type',
+      target: { responseMode: 'fragment' },
+    });
+  });
+
+  it('accepts response_type=token for a registered client once enabled, without PKCE', async () => {
+    const implicit = client({ grantTypes: ['implicit'] });
+    const result = await checkAuthorizationRequest(
+      { response_type: 'token', client_id: 'c1', state: 's' },
+      context(implicit, true),
+    );
+    expect(result).toMatchObject({ kind: 'valid', request: { responseType: 'token', codeChallenge: null } });
+  });
+
+  it('excuses only an exempted client from PKCE', async () => {
+    const withoutPkce = { response_type: 'code', client_id: 'c1' };
+    expect(await checkAuthorizationRequest(withoutPkce, context())).toMatchObject({ error: 'invalid_request' });
+    expect(await checkAuthorizationRequest(withoutPkce, context(client({ isPkceExempt: true })))).toMatchObject({
+      kind: 'valid',
+      request: { codeChallenge: null, codeChallengeMethod: null },
+    });
+  });
+});
