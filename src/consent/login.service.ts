@@ -14,6 +14,8 @@ export const LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;
 /** One address may fail for this many usernames' budgets before it is blocked too. */
 export const ADDRESS_LIMIT_FACTOR = 5;
 export const DEFAULT_LANDING = '/account';
+/** UsersService.create accepts no longer password; a longer one cannot be right. */
+const MAX_PASSWORD_LENGTH = 1000;
 
 const WRONG_CREDENTIALS = 'Wrong username or password.';
 
@@ -85,7 +87,7 @@ export class LoginService {
     }
 
     // The same answer for an unknown user and a wrong password; verifyPassword spends the same time on both.
-    const user = await this.users.verifyPassword(username, password);
+    const user = password.length <= MAX_PASSWORD_LENGTH ? await this.users.verifyPassword(username, password) : null;
     if (!user) {
       if (this.limits.isEnabled) {
         await Promise.all(keys.map((key) => this.limiter.recordFailure(key, LOGIN_FAILURE_WINDOW_SECONDS)));
