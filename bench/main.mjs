@@ -2,7 +2,7 @@
 // See bench/README.md for what each phase measures and how to read the table.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +135,7 @@ function machine(pinned) {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     pinned,
+    loadAverageAtStart: loadavg().map((value) => Number(value.toFixed(2))),
   };
 }
 
@@ -179,11 +180,15 @@ async function runPhase(target, phase, prepared, options, duration) {
   };
   if (options.warmup > 0) {
     const warm = await run(options.warmup);
-    if (warm.errors > 0 || warm.non2xx > 0 || warm.requests === 0) return { ...warm, failedIn: 'warm-up' };
+    // A warm-up that completed nothing is not a failure by itself (a busy machine); a wrong answer is.
+    if (warm.errors > 0 || warm.non2xx > 0) return { ...warm, failedIn: 'warm-up' };
   }
-  const rss = sampleRss(target.child.pid);
+  const usage = sampleRss(target.child.pid);
   const measured = await run(duration);
-  return { ...measured, rssBytes: rss.stop() };
+  const { peak, cpuMs } = usage.stop();
+  // Server CPU time per answered request: unlike req/s, it barely moves when other work shares the core.
+  const cpuMsPerRequest = cpuMs !== undefined && measured.requests > 0 ? cpuMs / measured.requests : undefined;
+  return { ...measured, rssBytes: peak, cpuMs, cpuMsPerRequest };
 }
 
 function describeFailure(result) {
@@ -263,7 +268,9 @@ async function main() {
             runs.push({ round, target: target.name, label: target.label, kind: target.kind, phase, ok, ...result });
             const figures = `${result.rps.toFixed(1)}/s p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms`;
             if (ok) {
-              log(`  ${phase.padEnd(18)} ${figures}, RSS ${Math.round((result.rssBytes ?? 0) / 1048576)} MB`);
+              const cpu =
+                result.cpuMsPerRequest === undefined ? '' : `, server CPU ${cpuFigure(result.cpuMsPerRequest)}/req`;
+              log(`  ${phase.padEnd(18)} ${figures}, RSS ${Math.round((result.rssBytes ?? 0) / 1048576)} MB${cpu}`);
             } else {
               failed = true;
               const reason = describeFailure(result);
@@ -289,6 +296,7 @@ async function main() {
     await cleanup();
   }
 
+  info.loadAverageAtEnd = loadavg().map((value) => Number(value.toFixed(2)));
   const summary = summarize(runs, options);
   printReport(summary, { options, machine: info, failures, out: process.stdout });
 
@@ -319,6 +327,10 @@ async function main() {
     rmSync(workRoot, { recursive: true, force: true });
     if (options.smoke) log('smoke passed: every phase answered 2xx');
   }
+}
+
+function cpuFigure(ms) {
+  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${(ms * 1000).toFixed(0)} µs`;
 }
 
 function safeList(dir) {

@@ -127,9 +127,25 @@ export function rssOf(pid) {
   }
 }
 
-/** Samples a process's RSS every `everyMs` until stopped; `stop()` returns the peak. */
+let clockTicks;
+
+/** CPU time (user + system, ms) a process has used so far (Linux /proc), or undefined elsewhere. */
+export function cpuTimeOf(pid) {
+  try {
+    clockTicks ??= Number.parseInt(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout, 10) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; `stop()` returns the peak and the CPU time used. */
 export function sampleRss(pid, everyMs = 250) {
   let peak = rssOf(pid) ?? 0;
+  const cpuAtStart = cpuTimeOf(pid);
   const timer = setInterval(() => {
     const rss = rssOf(pid);
     if (rss !== undefined && rss > peak) peak = rss;
@@ -139,7 +155,9 @@ export function sampleRss(pid, everyMs = 250) {
       clearInterval(timer);
       const rss = rssOf(pid);
       if (rss !== undefined && rss > peak) peak = rss;
-      return peak;
+      const cpuAtEnd = cpuTimeOf(pid);
+      const cpuMs = cpuAtStart !== undefined && cpuAtEnd !== undefined ? cpuAtEnd - cpuAtStart : undefined;
+      return { peak, cpuMs };
     },
   };
 }

@@ -20,9 +20,22 @@ function packageOf(url) {
 export function summarizeProfile(file, top = 25) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfMicros = new Map();
+  const parents = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  // Start-up (module loading, migrations) is not the hot path: count from the first HTTP request on.
+  const servesHttp = new Map();
+  const isServing = (id) => {
+    if (id === undefined) return false;
+    if (!servesHttp.has(id)) {
+      servesHttp.set(id, byId.get(id).callFrame.functionName === 'parserOnIncoming' || isServing(parents.get(id)));
+    }
+    return servesHttp.get(id);
+  };
   const { samples, timeDeltas } = profile;
-  for (let i = 0; i < samples.length; i += 1) {
+  let first = samples.findIndex((id) => isServing(id));
+  if (first < 0) first = 0;
+  const selfMicros = new Map();
+  for (let i = first; i < samples.length; i += 1) {
     const delta = timeDeltas[i + 1] ?? 0;
     selfMicros.set(samples[i], (selfMicros.get(samples[i]) ?? 0) + delta);
   }
@@ -38,12 +51,30 @@ export function summarizeProfile(file, top = 25) {
     const pkg = ['(idle)', '(program)', '(garbage collector)'].includes(name) ? name : packageOf(callFrame.url);
     packages.set(pkg, (packages.get(pkg) ?? 0) + micros);
   }
+  // Inclusive time of Tollgate's own functions (dist/): what each hot path costs with its callees.
+  const inclusive = new Map();
+  for (const [id, micros] of selfMicros) {
+    const seen = new Set();
+    for (let current = id; current !== undefined; current = parents.get(current)) {
+      const { callFrame } = byId.get(current);
+      if (!callFrame.url.includes('/dist/')) continue;
+      const key = `${callFrame.functionName || '(anonymous)'} ${callFrame.url.slice(callFrame.url.indexOf('/dist/') + 1)}:${callFrame.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + micros);
+    }
+  }
   const rank = (map) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, micros]) => ({ name, ms: Math.round(micros / 1000), percent: (100 * micros) / total }));
-  return { totalMs: Math.round(total / 1000), functions: rank(functions), packages: rank(packages) };
+  return {
+    totalMs: Math.round(total / 1000),
+    functions: rank(functions),
+    packages: rank(packages),
+    tollgateInclusive: rank(inclusive),
+  };
 }
 
 export function formatSummary(summary) {
@@ -51,6 +82,10 @@ export function formatSummary(summary) {
   for (const row of summary.packages) lines.push(`  ${row.percent.toFixed(1).padStart(5)}%  ${row.name}`);
   lines.push('', 'self time by function:');
   for (const row of summary.functions) lines.push(`  ${row.percent.toFixed(1).padStart(5)}%  ${row.name}`);
+  if (summary.tollgateInclusive?.length) {
+    lines.push('', 'inclusive time of Tollgate functions (dist/, with callees):');
+    for (const row of summary.tollgateInclusive) lines.push(`  ${row.percent.toFixed(1).padStart(5)}%  ${row.name}`);
+  }
   return lines.join('\n');
 }
 

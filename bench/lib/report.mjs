@@ -58,6 +58,7 @@ export function summarize(runs, options) {
         errors: mine.reduce((sum, run) => sum + run.errors, 0),
         non2xx: mine.reduce((sum, run) => sum + run.non2xx, 0),
         rssMB: Math.max(0, ...mine.map((run) => (run.rssBytes ?? 0) / MB)),
+        cpuMsPerRequest: median(good.map((run) => run.cpuMsPerRequest).filter((value) => value !== undefined)),
       });
     }
   }
@@ -116,6 +117,11 @@ export function summarize(runs, options) {
   return { rows, ratios, goals };
 }
 
+function cpuPerRequest(ms) {
+  if (ms === undefined) return '—';
+  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${(ms * 1000).toFixed(0)} µs`;
+}
+
 const fixed = (value, digits = 0) => (value === undefined || value === null ? '—' : value.toFixed(digits));
 
 function table(header, lines) {
@@ -135,10 +141,17 @@ export function printReport(summary, { options, machine, failures, out }) {
     `${options.rounds} round(s), ${options.duration} s per phase${options.smoke ? ` (peers ${options.peerDuration} s)` : ''} ` +
       `after ${options.warmup} s warm-up, ${options.connections} connections, ${options.flowConcurrency} concurrent browser flows.`,
   );
+  const busiest = Math.max(machine.loadAverageAtStart?.[0] ?? 0, machine.loadAverageAtEnd?.[0] ?? 0);
+  write(`Load average (1 min) at start ${machine.loadAverageAtStart?.[0]}, at end ${machine.loadAverageAtEnd?.[0]}.`);
+  if (busiest > machine.nproc * 0.75) {
+    write(
+      `WARNING: other work was running on this machine (load ${busiest} on ${machine.nproc} CPUs): numbers are noisy.`,
+    );
+  }
   write();
   write(
     table(
-      ['phase', 'server', 'req/s (median)', 'p50 ms', 'p99 ms (worst)', 'errors / non-2xx', 'RSS MB (max)'],
+      ['phase', 'server', 'req/s (median)', 'p50 ms', 'p99 ms (worst)', 'errors / non-2xx', 'RSS MB (max)', 'CPU/req'],
       summary.rows.map((row) => [
         row.phase,
         row.label,
@@ -147,6 +160,7 @@ export function printReport(summary, { options, machine, failures, out }) {
         `${fixed(row.p99, 1)} (${fixed(row.p99Worst, 1)})`,
         `${row.errors} / ${row.non2xx}`,
         fixed(row.rssMB, 0),
+        cpuPerRequest(row.cpuMsPerRequest),
       ]),
     ),
   );

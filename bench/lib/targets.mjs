@@ -89,7 +89,11 @@ export class TollgateTarget extends Target {
   }
 
   async setup() {
-    if (this.isMysql) await recreateMysqlDatabase(this.databaseUrl);
+    if (this.isMysql) {
+      const version = await recreateMysqlDatabase(this.databaseUrl);
+      this.serverVersion = version;
+      this.label = /mariadb/i.test(version) ? 'Tollgate (MariaDB)' : 'Tollgate (MySQL)';
+    }
     this.databaseCreated = true;
     const cli = (args) =>
       runToCompletion(['dist/cli.js', ...args], { cwd: this.root, env: { ...baseEnv(), ...this.env() } });
@@ -186,12 +190,15 @@ function mysqlServerOptions(databaseUrl) {
   };
 }
 
+/** Runs statements on the server (no database selected); resolves the server's version. */
 async function mysqlQuery(databaseUrl, statements) {
   const { default: mysql } = await import('mysql2/promise');
   const { connection: options } = mysqlServerOptions(databaseUrl);
   const connection = await mysql.createConnection(options);
   try {
     for (const statement of statements) await connection.query(statement);
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    return String(rows[0]?.version ?? '');
   } finally {
     await connection.end();
   }
@@ -199,7 +206,7 @@ async function mysqlQuery(databaseUrl, statements) {
 
 export async function recreateMysqlDatabase(databaseUrl) {
   const { database } = mysqlServerOptions(databaseUrl);
-  await mysqlQuery(databaseUrl, [
+  return mysqlQuery(databaseUrl, [
     `DROP DATABASE IF EXISTS \`${database}\``,
     `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`,
   ]);
