@@ -436,6 +436,7 @@ describe('notes', () => {
     [{ title: null }, /title/],
     [{ title: 'ok', body: 'x'.repeat(10_001) }, /body must be at most 10000 characters/],
     [{ title: 'ok', body: { $ne: 1 } }, /body must be a string/],
+    [{ title: 'ok', body: null }, /body must be a string/],
     [{ title: 'ok', extra: 1 }, /extra/],
     [{ title: 'ok', userId: '00000000-0000-4000-8000-000000000000' }, /userId/],
     [['title'], /./],
@@ -467,6 +468,9 @@ describe('notes', () => {
   it.each([
     [{}, /title, body or both/],
     [{ title: '' }, /title must be 1 to 200 characters/],
+    [{ title: null }, /title must be a string/],
+    [{ body: null }, /body must be a string/],
+    [{ title: ['a', 'b'] }, /title/],
     [{ body: 'x'.repeat(10_001) }, /body must be at most 10000 characters/],
     [{ title: 'ok', createdAt: '2000-01-01T00:00:00.000Z' }, /createdAt/],
   ])('answers 400 to the patch body %j and changes nothing', async (body, message) => {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsString, Length, MaxLength } from 'class-validator';
+import { IsOmittable } from './is-omittable.decorator';
 
 export const TITLE_MAX_LENGTH = 200;
 export const BODY_MAX_LENGTH = 10_000;
@@ -12,7 +13,7 @@ export class CreateNoteDto {
   title: string;
 
   @ApiPropertyOptional({ maxLength: BODY_MAX_LENGTH, default: '' })
-  @IsOptional()
+  @IsOmittable()
   @MaxLength(BODY_MAX_LENGTH, { message: `body must be at most ${BODY_MAX_LENGTH} characters` })
   @IsString({ message: 'body must be a string' })
   body?: string;
