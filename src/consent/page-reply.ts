@@ -56,11 +56,12 @@ export function sendNotAForm(reply: FastifyReply, cookie: SessionCookie): Fastif
         description: 'This form must be sent as application/x-www-form-urlencoded.',
       },
     },
-    () => '',
+    noView,
     303,
   );
 }
 
+/** The renderer of outcomes that never carry a view (redirects and error pages only). */
 export function noView(): string {
   return '';
 }
