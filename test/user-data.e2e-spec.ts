@@ -608,6 +608,7 @@ describe('listing notes', () => {
     '%00',
     Buffer.from('1:not-a-uuid').toString('base64url'),
     Buffer.from("1' OR '1'='1:00000000-0000-4000-8000-000000000000").toString('base64url'),
+    Buffer.from('999999999999999:00000000-0000-4000-8000-000000000000').toString('base64url'),
     'x'.repeat(300),
   ])('answers 400 to the cursor %j', async (cursor) => {
     const res = await list(`?cursor=${cursor}`);
