@@ -447,13 +447,12 @@ describe('authorization code flow with login and consent', () => {
 
 describe('authorization endpoint faults', () => {
   let t: TestApp;
+  let failure: Error;
 
   beforeAll(async () => {
     t = await createTestApp({
       override: (builder) =>
-        builder.overrideProvider(AuthorizationCodesService).useValue({
-          create: () => Promise.reject(new Error('database exploded at db-7.internal: SELECT secret')),
-        }),
+        builder.overrideProvider(AuthorizationCodesService).useValue({ create: () => Promise.reject(failure) }),
     });
     await createUser(t, 'u1');
   });
@@ -462,7 +461,7 @@ describe('authorization endpoint faults', () => {
     await t.close();
   });
 
-  it('HY-10: a failure after the redirect URI is trusted answers redir(server_error) without details', async () => {
+  async function authorizeWithFault(state: string) {
     const client = await createClient(t);
     const { challenge } = pkcePair();
     const res = await authorizeThrough(new TestBrowser(t), {
@@ -470,14 +469,27 @@ describe('authorization endpoint faults', () => {
       client_id: client.clientId,
       code_challenge: challenge,
       code_challenge_method: 'S256',
-      state: 'fault',
+      state,
     });
     expect(res.status).toBe(303);
     expect((res.headers.location as string).startsWith(`${client.redirectUri}?`)).toBe(true);
-    const params = responseParams(res);
+    expect(res.headers.location).not.toMatch(/exploded|db-7|SELECT|ECONNREFUSED/);
+    return responseParams(res);
+  }
+
+  it('HY-10: a failure after the redirect URI is trusted answers redir(server_error) without details', async () => {
+    failure = new Error('database exploded at db-7.internal: SELECT secret');
+    const params = await authorizeWithFault('fault');
     expect(params.get('error')).toBe('server_error');
     expect(params.get('state')).toBe('fault');
-    expect(res.headers.location).not.toMatch(/exploded|db-7|SELECT/);
+    expect(params.has('code')).toBe(false);
+  });
+
+  it('answers redir(temporarily_unavailable) when the database cannot be reached', async () => {
+    failure = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:3306'), { code: 'ECONNREFUSED' });
+    const params = await authorizeWithFault('outage');
+    expect(params.get('error')).toBe('temporarily_unavailable');
+    expect(params.get('state')).toBe('outage');
   });
 });
 

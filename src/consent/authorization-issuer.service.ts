@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { isDatabaseUnavailable } from '../common/database-errors';
 import type { OAuthErrorCode } from '../common/oauth/oauth.error';
 import { toWireText } from '../common/oauth/error-body';
 import { oauthConfig } from '../config/oauth.config';
@@ -68,5 +69,15 @@ export class AuthorizationIssuerService {
       state: target.state,
       iss: this.oauth.issuer,
     });
+  }
+
+  /**
+   * RFC 6749 §4.1.2.1: a fault after the redirect URI is trusted is answered there too, as
+   * temporarily_unavailable when the database is down (worth a retry), else server_error.
+   */
+  faultRedirect(target: RedirectTarget, error: unknown): string {
+    return isDatabaseUnavailable(error)
+      ? this.errorRedirect(target, 'temporarily_unavailable', 'The server is temporarily unavailable; try again.')
+      : this.errorRedirect(target, 'server_error', 'The server could not complete the request.');
   }
 }

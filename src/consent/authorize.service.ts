@@ -32,9 +32,7 @@ export class AuthorizeService {
     } catch (error) {
       // RFC 6749 §4.1.2.1: once the redirect URI is trusted, even a server fault is answered there.
       this.logger.error({ err: error }, 'authorization request failed');
-      return redirectTo(
-        this.issuer.errorRedirect(request, 'server_error', 'The server could not complete the request.'),
-      );
+      return redirectTo(this.issuer.faultRedirect(request, error));
     }
   }
 

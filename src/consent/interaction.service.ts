@@ -134,8 +134,6 @@ export class InteractionService {
 
   private serverError(pending: AuthorizationRequestEntity, error: unknown): PageOutcome {
     this.logger.error({ err: error }, 'authorization request failed');
-    return redirectTo(
-      this.issuer.errorRedirect(targetOf(pending), 'server_error', 'The server could not complete the request.'),
-    );
+    return redirectTo(this.issuer.faultRedirect(targetOf(pending), error));
   }
 }
