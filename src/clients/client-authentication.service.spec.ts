@@ -1,4 +1,5 @@
 import { Test } from '@nestjs/testing';
+import { getRepositoryToken } from '@nestjs/typeorm';
 import { sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { AttemptLimiter } from '../common/throttling/attempt-limiter.service';
@@ -6,17 +7,24 @@ import { RateLimitStore } from '../common/throttling/rate-limit.store';
 import { limitsConfig } from '../config/limits.config';
 import { ClientEntity, TokenEndpointAuthMethod } from './client.entity';
 import { ClientAuthenticationService, ClientCredentials } from './client-authentication.service';
-import { ClientsService } from './clients.service';
 
 const SECRET = 'secret-with-unreserved-chars.~_-';
 
-function client(clientId: string, method: TokenEndpointAuthMethod): ClientEntity {
-  return Object.assign(new ClientEntity(), {
-    clientId,
-    tokenEndpointAuthMethod: method,
-    isPublic: method === 'none',
-    secretHash: method === 'none' ? null : sha256Hex(SECRET),
-  });
+/** Rows as the database returns them (SQLite shapes). */
+function client(clientId: string, method: TokenEndpointAuthMethod) {
+  return {
+    client_id: clientId,
+    name: clientId,
+    secret_hash: method === 'none' ? null : sha256Hex(SECRET),
+    redirect_uris: '[]',
+    grant_types: '["client_credentials"]',
+    scope: 'profile',
+    token_endpoint_auth_method: method,
+    is_public: method === 'none' ? 1 : 0,
+    is_pkce_exempt: 0,
+    created_at: '2026-11-28 12:00:00.000',
+    updated_at: '2026-11-28 12:00:00.000',
+  };
 }
 
 const CLIENTS = [
@@ -51,8 +59,8 @@ describe(ClientAuthenticationService.name, () => {
         },
         { provide: limitsConfig.KEY, useValue: limits },
         {
-          provide: ClientsService,
-          useValue: { findById: async (id: string) => CLIENTS.find((c) => c.clientId === id) ?? null },
+          provide: getRepositoryToken(ClientEntity),
+          useValue: { query: async (_sql: string, [id]: string[]) => CLIENTS.filter((c) => c.client_id === id) },
         },
       ],
     }).compile();

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { constantTimeEqual, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { AttemptLimiter } from '../common/throttling/attempt-limiter.service';
 import { limitsConfig } from '../config/limits.config';
-import { ClientEntity, TokenEndpointAuthMethod } from './client.entity';
-import { ClientsService } from './clients.service';
+import { ClientEntity, GrantType, TokenEndpointAuthMethod } from './client.entity';
 
 /** What a request offers to identify its client (RFC 6749 §2.3). */
 export interface ClientCredentials {
@@ -36,6 +37,45 @@ const BASIC_HEADER = /^basic ([A-Za-z0-9+/]+={0,2})$/i;
 /** Longest client id worth a database lookup; longer ones cannot exist (column is 64 characters). */
 const MAX_CLIENT_ID_LENGTH = 64;
 
+const SELECT_CLIENT =
+  'SELECT client_id, name, secret_hash, redirect_uris, grant_types, scope, token_endpoint_auth_method, ' +
+  'is_public, is_pkce_exempt, created_at, updated_at FROM oauth_clients WHERE client_id = ?';
+
+interface ClientRow {
+  client_id: string;
+  name: string;
+  secret_hash: string | null;
+  redirect_uris: string;
+  grant_types: string;
+  scope: string;
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  is_public: number | boolean;
+  is_pkce_exempt: number | boolean;
+  created_at: string | Date;
+  updated_at: string | Date;
+}
+
+/** SQLite returns DATETIME as a UTC string, mysql2 (timezone 'Z') as a Date. */
+function toDate(value: string | Date): Date {
+  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+}
+
+function toClient(row: ClientRow): ClientEntity {
+  return Object.assign(new ClientEntity(), {
+    clientId: row.client_id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    grantTypes: JSON.parse(row.grant_types) as GrantType[],
+    scope: row.scope,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method,
+    isPublic: Boolean(Number(row.is_public)),
+    isPkceExempt: Boolean(Number(row.is_pkce_exempt)),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  });
+}
+
 /** RFC 6749 §2.3.1: id and secret are form-url-encoded before Basic encoding; '+' is a space. */
 function formUrlDecode(value: string): string {
   try {
@@ -60,7 +100,7 @@ function parseBasic(header: string): { clientId: string; secret: string } {
 @Injectable()
 export class ClientAuthenticationService {
   constructor(
-    private readonly clients: ClientsService,
+    @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
     private readonly limiter: AttemptLimiter,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
   ) {}
@@ -117,9 +157,11 @@ export class ClientAuthenticationService {
     }
   }
 
-  private findClient(clientId: string): Promise<ClientEntity | null> {
-    if (clientId.length > MAX_CLIENT_ID_LENGTH) return Promise.resolve(null);
-    return this.clients.findById(clientId);
+  /** One prepared statement per token request: the query builder would cost more than the query. */
+  private async findClient(clientId: string): Promise<ClientEntity | null> {
+    if (clientId.length > MAX_CLIENT_ID_LENGTH) return null;
+    const rows: ClientRow[] = await this.clients.query(SELECT_CLIENT, [clientId]);
+    return rows.length === 1 ? toClient(rows[0]) : null;
   }
 
   private isAccepted(

@@ -7,6 +7,11 @@ import { randomToken, sha256Hex } from '../common/crypto';
 import { oauthConfig } from '../config/oauth.config';
 import { Redemption } from './redemption';
 import { RefreshTokenEntity } from './refresh-token.entity';
+import { toSqlDatetime } from './sql-datetime';
+
+const INSERT_REFRESH_TOKEN =
+  'INSERT INTO refresh_tokens (id, token_hash, grant_id, client_id, user_id, scope, expires_at, used_at, revoked_at, created_at) ' +
+  'VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)';
 
 export interface NewRefreshToken {
   grantId: string;
@@ -28,18 +33,17 @@ export class RefreshTokensService {
   /** Stores a new refresh token in the caller's transaction and returns it (only its hash is kept). */
   async create(manager: EntityManager, input: NewRefreshToken, now = new Date()): Promise<string> {
     const token = randomToken(32);
-    await manager.insert(RefreshTokenEntity, {
-      id: randomUUID(),
-      tokenHash: sha256Hex(token),
-      grantId: input.grantId,
-      clientId: input.clientId,
-      userId: input.userId,
-      scope: input.scope,
-      expiresAt: input.expiresAt ?? new Date(now.getTime() + this.oauth.refreshTokenTtlSeconds * 1000),
-      usedAt: null,
-      revokedAt: null,
-      createdAt: now,
-    });
+    const expiresAt = input.expiresAt ?? new Date(now.getTime() + this.oauth.refreshTokenTtlSeconds * 1000);
+    await manager.query(INSERT_REFRESH_TOKEN, [
+      randomUUID(),
+      sha256Hex(token),
+      input.grantId,
+      input.clientId,
+      input.userId,
+      input.scope,
+      toSqlDatetime(expiresAt),
+      toSqlDatetime(now),
+    ]);
     return token;
   }
 
