@@ -46,6 +46,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
 
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: settings.bodyLimitBytes }, formBodyParser);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('preClose', async () => {
+    // On shutdown, let in-flight requests finish, then drop their keep-alive sockets at once:
+    // otherwise close() waits for every client to hang up (up to the keep-alive timeout).
+    fastify.server.keepAliveTimeout = 1;
+  });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

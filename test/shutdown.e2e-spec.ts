@@ -52,7 +52,10 @@ describe('graceful shutdown (RB-13)', () => {
     const workers = Array.from({ length: 4 }, () => worker());
     await new Promise((resolve) => setTimeout(resolve, 300));
     isStopping = true;
+    const stopStarted = Date.now();
     const exit = await instance.stop('SIGTERM');
+    // Open keep-alive connections must not hold the process for the keep-alive timeout (72 s).
+    expect(Date.now() - stopStarted).toBeLessThan(10_000);
     await Promise.all(workers);
 
     expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
