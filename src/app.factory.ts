@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { AllowedMethods } from './common/http/allowed-methods';
 import { formBodyParser } from './common/http/form-body.parser';
 import { createValidationPipe } from './common/pipes/oauth-validation.pipe';
 import { appConfig } from './config/app.config';
@@ -47,6 +48,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: settings.bodyLimitBytes }, formBodyParser);
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorate('allowedMethods', AllowedMethods.install(fastify));
   fastify.addHook('preClose', async () => {
     // On shutdown, let in-flight requests finish, then drop their keep-alive sockets at once:
     // otherwise close() waits for every client to hang up (up to the keep-alive timeout).

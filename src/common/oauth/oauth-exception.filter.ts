@@ -1,8 +1,18 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Inject,
+  Logger,
+  MethodNotAllowedException,
+  NotFoundException,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { oauthConfig } from '../../config/oauth.config';
 import { isDatabaseUnavailable } from '../database-errors';
+import type { AllowedMethods } from '../http/allowed-methods';
 import { codeForStatus, NO_STORE_HEADERS, toWireText } from './error-body';
 import { OAuthError } from './oauth.error';
 
@@ -33,6 +43,13 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       // RFC 6749 §3.2, §4.1.3: OAuth endpoints take forms; any other media type is a malformed request.
       this.sendOAuthError(reply, OAuthError.invalidRequest('Content-Type must be application/x-www-form-urlencoded'));
       return;
+    }
+    if (exception instanceof NotFoundException) {
+      const allowed = this.allowedMethodsFor(host);
+      if (allowed) {
+        reply.header('allow', allowed.join(', '));
+        exception = new MethodNotAllowedException(`This endpoint accepts ${allowed.join(', ')}`);
+      }
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -70,6 +87,14 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     this.logger.error({ err: exception }, 'unexpected error');
     this.sendOAuthError(reply, new OAuthError('server_error', 'The server could not complete the request'));
+  }
+
+  /** For a path some route serves with other methods: those methods (RFC 9110 §15.5.6). */
+  private allowedMethodsFor(host: ArgumentsHost): string[] | undefined {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const table = (request.server as unknown as { allowedMethods?: AllowedMethods }).allowedMethods;
+    const allowed = table?.for(request.url);
+    return allowed && !allowed.includes(request.method) ? allowed : undefined;
   }
 
   private sendOAuthError(reply: FastifyReply, error: OAuthError): void {
