@@ -4,9 +4,9 @@ import { OAuthError } from '../common/oauth/oauth.error';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { GrantRegistry } from './grants/grant.registry';
-import { TokenRequest } from './grants/grant.interface';
+import { TokenRequest, TokenRequestParameter } from './grants/grant.interface';
 
-const PARAMETER_NAMES: Record<Exclude<keyof TokenRequest, 'grantType'>, string> = {
+const PARAMETER_NAMES: Record<TokenRequestParameter, string> = {
   code: 'code',
   redirectUri: 'redirect_uri',
   codeVerifier: 'code_verifier',
