@@ -1,6 +1,6 @@
 // `npm run bench`: Tollgate against oidc-provider and a bare Nest app, one server at a time, in one run.
 // See bench/README.md for what each phase measures and how to read the table.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -136,7 +136,17 @@ function machine(pinned) {
     platform: `${process.platform} ${process.arch}`,
     pinned,
     loadAverageAtStart: loadavg().map((value) => Number(value.toFixed(2))),
+    ...gitState(),
   };
+}
+
+/** Which code was measured: the commit, and whether src/ had uncommitted changes when dist/ was built. */
+function gitState() {
+  const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return {};
+  const changes = git('status', '--porcelain', '--', 'src').stdout.split('\n').filter(Boolean).length;
+  return { commit: head.stdout.trim(), uncommittedSrcFiles: changes };
 }
 
 function makeTargets(options, workRoot, pin) {

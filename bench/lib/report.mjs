@@ -141,6 +141,10 @@ export function printReport(summary, { options, machine, failures, out }) {
     `${options.rounds} round(s), ${options.duration} s per phase${options.smoke ? ` (peers ${options.peerDuration} s)` : ''} ` +
       `after ${options.warmup} s warm-up, ${options.connections} connections, ${options.flowConcurrency} concurrent browser flows.`,
   );
+  if (machine.commit) {
+    const dirty = machine.uncommittedSrcFiles ? ` + ${machine.uncommittedSrcFiles} uncommitted file(s) in src/` : '';
+    write(`Code: commit ${machine.commit}${dirty}.`);
+  }
   const busiest = Math.max(machine.loadAverageAtStart?.[0] ?? 0, machine.loadAverageAtEnd?.[0] ?? 0);
   write(`Load average (1 min) at start ${machine.loadAverageAtStart?.[0]}, at end ${machine.loadAverageAtEnd?.[0]}.`);
   if (busiest > machine.nproc * 0.75) {
