@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { createTestApp, TestApp } from './utils/app';
 import {
   basic,
@@ -52,10 +53,15 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
     expect(await introspect(t, c1, tokens.access_token)).toEqual({ active: false });
   });
 
-  it('RV-02 revokes an access token and leaves the refresh token working', async () => {
+  it('RV-02 revokes an access token at once, for the resource server too, and leaves the refresh token working', async () => {
     const tokens = await obtainTokens(t, c1, userId);
+    const me = () => request(t.server).get('/api/me').set('Authorization', `Bearer ${tokens.access_token}`);
+    expect((await me()).status).toBe(200);
     expectRevoked200(await revoke(c1, { token: tokens.access_token, token_type_hint: 'access_token' }));
     expect(await introspect(t, c1, tokens.access_token)).toEqual({ active: false });
+    const refused = await me();
+    expect(refused.status).toBe(401);
+    expect(refused.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
     expect((await refresh(t, c1, tokens.refresh_token)).status).toBe(200);
   });
 
