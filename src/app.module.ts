@@ -9,6 +9,7 @@ import { ConsentModule } from './consent/consent.module';
 import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UserDataModule } from './user-data/user-data.module';
 import { UsersModule } from './users/users.module';
@@ -26,6 +27,7 @@ import { UsersModule } from './users/users.module';
     DiscoveryModule,
     UserDataModule,
     HealthModule,
+    MaintenanceModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
 })

@@ -7,6 +7,7 @@ import { appConfig } from './config/app.config';
 import { EnvironmentError, loadEnvironment } from './config/env.validation';
 import { oauthConfig } from './config/oauth.config';
 import { describeDemo, seedDemoData } from './demo-seed';
+import { MaintenanceService } from './maintenance/maintenance.service';
 import { UsersService } from './users/users.service';
 
 async function bootstrap(): Promise<void> {
@@ -30,6 +31,7 @@ async function bootstrap(): Promise<void> {
     if (demo) process.stdout.write(describeDemo(demo, oauth.baseUrl));
   }
 
+  app.get(MaintenanceService).startSchedule();
   await app.listen(settings.port, settings.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : settings.port;

@@ -186,6 +186,19 @@ describe('admin CLI', () => {
     expect((second.json as { kid: string }).kid).not.toBe((first.json as { kid: string }).kid);
   });
 
+  it('cleans up expired rows on demand', async () => {
+    const result = await cli('maintenance:cleanup');
+    expect(result.code).toBe(0);
+    expect(result.json).toMatchObject({
+      deleted: {
+        access_tokens: expect.any(Number),
+        refresh_tokens: expect.any(Number),
+        login_sessions: expect.any(Number),
+      },
+      isPartial: false,
+    });
+  });
+
   it('runs as its own process: JSON on stdout, exits promptly', async () => {
     const result = await runTs('src/cli.ts', ['clients:list'], { DATABASE_URL: url });
     expect(result.code).toBe(0);

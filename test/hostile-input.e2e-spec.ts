@@ -172,7 +172,7 @@ describe('hostile input on every endpoint (A12)', () => {
     ['/health', 'none', []],
   ];
 
-  const authHeader = (kind: 'basic' | 'bearer' | 'none') =>
+  const authHeader = (kind: 'basic' | 'bearer' | 'none'): Record<string, string> =>
     kind === 'basic' ? { authorization: basicAuth } : kind === 'bearer' ? { authorization: bearer } : {};
 
   it('answers nasty values in every form field without a 5xx, a leak or an injected header', async () => {

@@ -3,11 +3,20 @@ import { ClientsModule } from '../clients/clients.module';
 import { ThrottlingModule } from '../common/throttling/throttling.module';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
+import { MaintenanceModule } from '../maintenance/maintenance.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 
 /** The admin CLI's slice of the app: the same services, no HTTP. */
 @Module({
-  imports: [AppConfigModule, ThrottlingModule, DatabaseModule, ClientsModule, UsersModule, TokensModule],
+  imports: [
+    AppConfigModule,
+    ThrottlingModule,
+    DatabaseModule,
+    ClientsModule,
+    UsersModule,
+    TokensModule,
+    MaintenanceModule,
+  ],
 })
 export class CliModule {}

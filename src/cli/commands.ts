@@ -1,6 +1,7 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ClientsService, toClientView } from '../clients/clients.service';
+import { MaintenanceService } from '../maintenance/maintenance.service';
 import { KeysService } from '../tokens/keys/keys.service';
 import { UsersService } from '../users/users.service';
 
@@ -102,6 +103,11 @@ const rotateKeys: Command = async (app, args) => {
   return { kid: await app.get(KeysService).rotate() };
 };
 
+const cleanup: Command = async (app, args) => {
+  parse(args, {});
+  return app.get(MaintenanceService).cleanup();
+};
+
 /** Every command, by the name PRODUCT.md gives it. */
 export const COMMANDS: Record<string, Command> = {
   'clients:create': createClient,
@@ -112,6 +118,7 @@ export const COMMANDS: Record<string, Command> = {
   'users:create': createUser,
   'users:delete': deleteUser,
   'keys:rotate': rotateKeys,
+  'maintenance:cleanup': cleanup,
 };
 
 export const USAGE = `usage: tollgate <command> [options]
@@ -125,4 +132,5 @@ export const USAGE = `usage: tollgate <command> [options]
   users:create --username USERNAME --password PASSWORD
   users:delete USERNAME
   keys:rotate
+  maintenance:cleanup      delete expired codes, tokens, sessions and rate-limit windows
 `;

@@ -12,6 +12,9 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    cleanupIntervalSeconds: env.CLEANUP_INTERVAL_SECONDS,
+    cleanupBatchSize: env.CLEANUP_BATCH_SIZE,
+    cleanupMaxBatches: env.CLEANUP_MAX_BATCHES,
   };
 });
 

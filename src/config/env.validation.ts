@@ -120,6 +120,16 @@ export class EnvironmentVariables {
   @IntegerBetween(1024, 10485760)
   BODY_LIMIT_BYTES = 65536;
 
+  /** Seconds between cleanups of expired rows on each instance; 0 turns the schedule off. */
+  @IntegerBetween(0, 86400)
+  CLEANUP_INTERVAL_SECONDS = 300;
+
+  @IntegerBetween(10, 100000)
+  CLEANUP_BATCH_SIZE = 1000;
+
+  @IntegerBetween(1, 100000)
+  CLEANUP_MAX_BATCHES = 100;
+
   @Transform(toBoolean)
   @IsBoolean()
   RATE_LIMIT_ENABLED = true;

@@ -19,6 +19,7 @@ import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
 import { LoginSessionEntity } from './login-session.entity';
 import { SessionCookie } from './session-cookie';
+import { SessionCleanupService } from './session-cleanup.service';
 import { SessionsService } from './sessions.service';
 
 /** The authorization endpoint, login and consent pages, remembered consents and the account page. */
@@ -41,7 +42,8 @@ import { SessionsService } from './sessions.service';
     InteractionService,
     LoginService,
     AccountService,
+    SessionCleanupService,
   ],
-  exports: [ConsentService],
+  exports: [ConsentService, SessionCleanupService],
 })
 export class ConsentModule {}

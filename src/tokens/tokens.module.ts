@@ -23,6 +23,7 @@ import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RevocationController } from './revocation.controller';
 import { RevocationService } from './revocation.service';
+import { TokenCleanupService } from './token-cleanup.service';
 import { TokenIssuer } from './token-issuer.service';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
@@ -53,8 +54,10 @@ const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTo
     TokenService,
     IntrospectionService,
     RevocationService,
+    TokenCleanupService,
   ],
   exports: [
+    TokenCleanupService,
     KeysService,
     AccessTokensService,
     AuthorizationCodesService,

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ConsentModule } from '../consent/consent.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { MaintenanceService } from './maintenance.service';
+
+@Module({
+  imports: [TokensModule, ConsentModule],
+  providers: [MaintenanceService],
+  exports: [MaintenanceService],
+})
+export class MaintenanceModule {}
