@@ -32,6 +32,7 @@ const USAGE = `usage: npm run bench -- [options]
   --smoke                3-second phases, 1 round, peers 1 second: checks every phase answers 2xx
   --profile              run Tollgate under --cpu-prof and print the top self-time functions
   --output FILE          results JSON (default bench/results/latest.json)
+  --tollgate-node-options "FLAGS"  extra node flags for Tollgate (experiments, e.g. "--max-semi-space-size=32")
 `;
 
 const STARTED = Date.now();
@@ -57,6 +58,7 @@ function parseOptions(argv) {
       smoke: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       output: { type: 'string' },
+      'tollgate-node-options': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -105,6 +107,7 @@ function parseOptions(argv) {
     targets,
     database,
     profile: values.profile,
+    tollgateNodeOptions: (values['tollgate-node-options'] ?? '').split(' ').filter(Boolean),
     output: resolve(values.output ?? join(BENCH_DIR, 'results', 'latest.json')),
   };
 }
@@ -158,6 +161,7 @@ function makeTargets(options, workRoot, pin) {
         new TollgateTarget({
           ...common(name),
           label: 'Tollgate (SQLite)',
+          nodeOptions: options.tollgateNodeOptions,
           cpuProfileDir: options.profile ? join(BENCH_DIR, 'results', 'profiles', name) : undefined,
         }),
       );
@@ -166,6 +170,7 @@ function makeTargets(options, workRoot, pin) {
         new TollgateTarget({
           ...common(name),
           label: 'Tollgate (MySQL)',
+          nodeOptions: options.tollgateNodeOptions,
           databaseUrl: options.database,
           cpuProfileDir: options.profile ? join(BENCH_DIR, 'results', 'profiles', name) : undefined,
         }),

@@ -75,6 +75,7 @@ export class TollgateTarget extends Target {
     this.databaseUrl = options.databaseUrl ?? `sqlite:${join(this.workDir, 'tollgate.sqlite')}`;
     this.isMysql = /^(mysql|mariadb):/.test(this.databaseUrl);
     this.cpuProfileDir = options.cpuProfileDir;
+    this.nodeOptions = options.nodeOptions ?? [];
   }
 
   env() {
@@ -118,7 +119,7 @@ export class TollgateTarget extends Target {
   command(port) {
     const profile = this.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.cpuProfileDir}`] : [];
     return {
-      args: [...profile, 'dist/main.js'],
+      args: [...this.nodeOptions, ...profile, 'dist/main.js'],
       env: { ...this.env(), PORT: String(port), ISSUER: `http://127.0.0.1:${port}` },
     };
   }
