@@ -185,19 +185,23 @@ function makeTargets(options, workRoot, pin) {
 }
 
 async function runPhase(target, phase, prepared, options, duration) {
-  const run = async (seconds) => {
-    if (phase === 'auth_code_flow')
-      return runFlows(target, { concurrency: options.flowConcurrency, duration: seconds });
+  // Refresh chains are seeded before each run, outside the measured time and CPU.
+  const seed = async () => {
     if (phase === 'refresh_rotation') {
       prepared.refreshTokens = await seedRefreshChains(target, prepared, options.connections);
     }
-    return runAutocannon(target, phase, prepared, { connections: options.connections, duration: seconds });
   };
+  const run = (seconds) =>
+    phase === 'auth_code_flow'
+      ? runFlows(target, { concurrency: options.flowConcurrency, duration: seconds })
+      : runAutocannon(target, phase, prepared, { connections: options.connections, duration: seconds });
   if (options.warmup > 0) {
+    await seed();
     const warm = await run(options.warmup);
     // A warm-up that completed nothing is not a failure by itself (a busy machine); a wrong answer is.
     if (warm.errors > 0 || warm.non2xx > 0) return { ...warm, failedIn: 'warm-up' };
   }
+  await seed();
   const usage = sampleRss(target.child.pid);
   const measured = await run(duration);
   const { peak, cpuMs } = usage.stop();
