@@ -1,15 +1,16 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import { INestApplication, Type } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllowedMethods } from './common/http/allowed-methods';
 import { formBodyParser } from './common/http/form-body.parser';
 import { createValidationPipe } from './common/pipes/oauth-validation.pipe';
 import { appConfig } from './config/app.config';
+import { oauthConfig } from './config/oauth.config';
 import { Environment } from './config/env.validation';
 
 /** The Fastify adapter with the limits every instance runs with. */
@@ -27,9 +28,12 @@ export function createFastifyAdapter(env: Pick<Environment, 'BODY_LIMIT_BYTES' |
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   const settings = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const oauth = app.get<ConfigType<typeof oauthConfig>>(oauthConfig.KEY);
 
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  // helmet's middleware is built once here; rebuilding it per request (as the Fastify wrapper
+  // does) costs more than serving a bearer-checked API call.
+  const securityHeaders = helmet({
     // Pages set their own, stricter headers; the API answers JSON that no browser should frame.
     contentSecurityPolicy: {
       directives: {
@@ -43,8 +47,15 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    hsts: settings.isProduction,
+    // RFC 6797 §7.2: HSTS only means something over https.
+    strictTransportSecurity: oauth.isSecureIssuer,
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) =>
+      securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+    );
 
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: settings.bodyLimitBytes }, formBodyParser);
   const fastify = app.getHttpAdapter().getInstance();

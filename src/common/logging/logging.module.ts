@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { destination as pinoDestination, type DestinationStream } from 'pino';
 import { appConfig } from '../../config/app.config';
 import { buildLoggerParams } from './logger.options';
 
@@ -14,7 +14,8 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
       providers: [{ provide: LOG_DESTINATION, useValue: undefined }],
       inject: [appConfig.KEY, LOG_DESTINATION],
       useFactory: (app: ConfigType<typeof appConfig>, destination?: DestinationStream) =>
-        buildLoggerParams(app.logLevel, destination),
+        // Buffered, asynchronous writes: a synchronous write per request line costs more than the request.
+        buildLoggerParams(app.logLevel, destination ?? pinoDestination({ dest: 1, sync: false, minLength: 4096 })),
     }),
   ],
 })
