@@ -53,6 +53,17 @@ export function toClientView(client: ClientEntity): ClientView {
   };
 }
 
+/**
+ * 144 random bits in base64url, never starting with `-` or `_`: a leading dash would read as an
+ * option to command-line tools (including our CLI).
+ */
+function newClientId(): string {
+  for (;;) {
+    const id = randomToken(18);
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
+}
+
 function metadataError(description: string): OAuthError {
   return new OAuthError('invalid_client_metadata', description);
 }
@@ -144,7 +155,7 @@ export class ClientsService {
 
     const now = new Date();
     return Object.assign(new ClientEntity(), {
-      clientId: randomToken(18),
+      clientId: newClientId(),
       name,
       secretHash: null,
       redirectUris,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, LessThan, MoreThan, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { MoreThan, Repository } from 'typeorm';
 import { constantTimeEqual, randomToken, sha256Hex } from '../common/crypto';
+import { TransactionsService } from '../tokens/transactions.service';
 import { AuthorizationRequestEntity } from './authorization-request.entity';
 import { LoginSessionEntity } from './login-session.entity';
 
@@ -24,7 +25,7 @@ export interface Session {
 export class SessionsService {
   constructor(
     @InjectRepository(LoginSessionEntity) private readonly sessions: Repository<LoginSessionEntity>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionsService,
   ) {}
 
   /** The unexpired session the cookie names, or null. */
@@ -47,7 +48,6 @@ export class SessionsService {
   }
 
   async createAnonymous(): Promise<Session> {
-    await this.deleteExpired();
     const token = randomToken(32);
     const now = Date.now();
     const entity = Object.assign(new LoginSessionEntity(), {
@@ -77,7 +77,8 @@ export class SessionsService {
       expiresAt: new Date(now + AUTHENTICATED_SESSION_TTL_SECONDS * 1000),
       createdAt: new Date(now),
     });
-    await this.dataSource.transaction(async (manager) => {
+    // Through TransactionsService: on SQLite's single connection, concurrent transactions must not nest.
+    await this.transactions.transaction(async (manager) => {
       await manager.insert(LoginSessionEntity, entity);
       if (previous) {
         await manager.update(AuthorizationRequestEntity, { sessionId: previous.id }, { sessionId: entity.id });
@@ -95,10 +96,5 @@ export class SessionsService {
   isValidCsrfToken(session: LoginSessionEntity | null, submitted: string | undefined): boolean {
     if (!session || submitted === undefined) return false;
     return constantTimeEqual(session.csrfToken, submitted);
-  }
-
-  private async deleteExpired(): Promise<void> {
-    // Pending authorization requests of an expired session go with it (ON DELETE CASCADE).
-    await this.sessions.delete({ expiresAt: LessThan(new Date()) });
   }
 }

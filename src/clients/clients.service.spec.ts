@@ -1,0 +1,66 @@
+import { Test } from '@nestjs/testing';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import { sha256Hex } from '../common/crypto';
+import { OAuthError } from '../common/oauth/oauth.error';
+import { ClientEntity } from './client.entity';
+import { ClientsService } from './clients.service';
+
+describe(ClientsService.name, () => {
+  let service: ClientsService;
+  const inserted: ClientEntity[] = [];
+
+  beforeEach(async () => {
+    inserted.length = 0;
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        ClientsService,
+        {
+          provide: getRepositoryToken(ClientEntity),
+          useValue: { insert: async (client: ClientEntity) => void inserted.push(client) },
+        },
+      ],
+    }).compile();
+    service = moduleRef.get(ClientsService);
+  });
+
+  it('stores only the SHA-256 of a 256-bit secret', async () => {
+    const { client, clientSecret } = await service.create({ name: 'A', redirectUris: ['https://a.example/cb'] });
+    expect(clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(inserted[0].secretHash).toBe(sha256Hex(clientSecret as string));
+    expect(JSON.stringify(inserted[0])).not.toContain(clientSecret as string);
+    expect(client.tokenEndpointAuthMethod).toBe('client_secret_basic');
+    expect(client.grantTypes).toEqual(['authorization_code', 'refresh_token']);
+  });
+
+  it('gives public clients no secret and the auth method none', async () => {
+    const { client, clientSecret } = await service.create({
+      name: 'P',
+      isPublic: true,
+      redirectUris: ['http://127.0.0.1/cb'],
+    });
+    expect(clientSecret).toBeUndefined();
+    expect(client.secretHash).toBeNull();
+    expect(client.tokenEndpointAuthMethod).toBe('none');
+  });
+
+  it('generates client ids of unreserved characters that never start like an option', async () => {
+    for (let i = 0; i < 300; i += 1) {
+      const { client } = await service.create({ name: 'c', grantTypes: ['client_credentials'] });
+      expect(client.clientId).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{23}$/);
+    }
+  });
+
+  it.each([
+    [{ name: '' }, 'invalid_client_metadata'],
+    [{ name: 'x', grantTypes: ['magic'] }, 'invalid_client_metadata'],
+    [{ name: 'x', isPublic: true, grantTypes: ['client_credentials'] }, 'invalid_client_metadata'],
+    [{ name: 'x', tokenEndpointAuthMethod: 'none' }, 'invalid_client_metadata'],
+    [{ name: 'x', grantTypes: ['client_credentials'], scope: 'admin' }, 'invalid_client_metadata'],
+    [{ name: 'x' }, 'invalid_redirect_uri'],
+    [{ name: 'x', redirectUris: ['http://a.example/cb'] }, 'invalid_redirect_uri'],
+  ])('refuses %j with %s', async (input, code) => {
+    await expect(service.create(input)).rejects.toMatchObject({ code });
+    await expect(service.create(input)).rejects.toBeInstanceOf(OAuthError);
+    expect(inserted).toHaveLength(0);
+  });
+});
