@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { AccessTokenEntity } from './access-token.entity';
+import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { TransactionsService } from './transactions.service';
 
@@ -9,10 +10,18 @@ import { TransactionsService } from './transactions.service';
 export class GrantRevocationService {
   constructor(private readonly transactions: TransactionsService) {}
 
-  /** Withdrawn consent: every refresh and access token the client holds for the user stops working. */
+  /**
+   * Withdrawn consent: every refresh and access token the client holds for the user stops working,
+   * and so does any code issued but not yet redeemed (marked spent, so redeeming it is refused).
+   */
   async revokeForUserAndClient(userId: string, clientId: string): Promise<void> {
     const revokedAt = new Date();
     await this.transactions.transaction(async (manager) => {
+      await manager.update(
+        AuthorizationCodeEntity,
+        { userId, clientId, consumedAt: IsNull() },
+        { consumedAt: revokedAt },
+      );
       await manager.update(RefreshTokenEntity, { userId, clientId, revokedAt: IsNull() }, { revokedAt });
       await manager.update(AccessTokenEntity, { userId, clientId, revokedAt: IsNull() }, { revokedAt });
     });
