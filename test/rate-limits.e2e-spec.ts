@@ -1,4 +1,7 @@
+import request from 'supertest';
+import { ClientsService } from '../src/clients/clients.service';
 import { AttemptLimiter } from '../src/common/throttling/attempt-limiter.service';
+import { RequestRateLimiter } from '../src/common/throttling/request-rate-limiter.service';
 import { RateLimitStore } from '../src/common/throttling/rate-limit.store';
 import { createTestApp, TestApp } from './utils/app';
 import { createSharedTestDatabase, TestDatabase } from './utils/database';
@@ -69,5 +72,68 @@ describe('shared rate limits', () => {
       `live-${past}`,
     ]);
     expect(live).toHaveLength(1);
+  });
+});
+
+describe('request rate limits at the token and introspection endpoints', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  let authorization: string;
+
+  beforeAll(async () => {
+    database = await createSharedTestDatabase();
+    const env = {
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_TOKEN_PER_MINUTE: '6',
+      RATE_LIMIT_INTROSPECTION_MISSES_PER_MINUTE: '3',
+    };
+    a = await createTestApp({ database, env });
+    b = await createTestApp({ database, env });
+    const { client, clientSecret } = await a.get(ClientsService).create({
+      name: 'Busy client',
+      grantTypes: ['client_credentials'],
+      scope: 'profile',
+    });
+    authorization = `Basic ${Buffer.from(`${client.clientId}:${clientSecret}`).toString('base64')}`;
+  });
+
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await database.drop();
+  });
+
+  const issue = (t: TestApp) =>
+    request(t.server)
+      .post('/oauth/token')
+      .set('authorization', authorization)
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
+
+  it('limits token requests per client across instances, with 429 and Retry-After', async () => {
+    for (let i = 0; i < 3; i += 1) expect((await issue(a)).status).toBe(200);
+    for (let i = 0; i < 3; i += 1) expect((await issue(b)).status).toBe(200);
+    // Each instance reports its hits and learns the shared total on its next flush (every second).
+    await a.get(RequestRateLimiter).flush();
+    await b.get(RequestRateLimiter).flush();
+    await a.get(RequestRateLimiter).flush();
+    for (const t of [a, b]) {
+      const limited = await issue(t);
+      expect(limited.status).toBe(429);
+      expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+      expect(limited.headers['cache-control']).toBe('no-store');
+      expect(limited.body.error).toBe('temporarily_unavailable');
+    }
+  });
+
+  it('limits introspection of inactive tokens (token scanning) per client', async () => {
+    const introspect = (token: string) =>
+      request(a.server).post('/oauth/introspect').set('authorization', authorization).type('form').send({ token });
+    for (let i = 0; i < 3; i += 1) expect((await introspect(`guess-${i}`)).body).toEqual({ active: false });
+    await a.get(AttemptLimiter).flush();
+    const limited = await introspect('guess-4');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
   });
 });

@@ -142,6 +142,10 @@ export class EnvironmentVariables {
 
   @IntegerBetween(1, 100000)
   RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES = 10;
+
+  /** Introspections answered `active: false`, per client: more looks like scanning for tokens. */
+  @IntegerBetween(1, 1000000)
+  RATE_LIMIT_INTROSPECTION_MISSES_PER_MINUTE = 600;
 }
 
 /** The validated environment, with the derived defaults filled in. */

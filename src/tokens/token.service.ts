@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ClientAuthenticationService, ClientCredentials } from '../clients/client-authentication.service';
 import { OAuthError } from '../common/oauth/oauth.error';
+import { RequestRateLimiter } from '../common/throttling/request-rate-limiter.service';
+import { limitsConfig } from '../config/limits.config';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { GrantRegistry } from './grants/grant.registry';
@@ -35,6 +38,8 @@ export class TokenService {
   constructor(
     private readonly grants: GrantRegistry,
     private readonly clientAuthentication: ClientAuthenticationService,
+    private readonly rateLimiter: RequestRateLimiter,
+    @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
   ) {}
 
   async exchange(dto: TokenRequestDto, credentials: ClientCredentials): Promise<TokenResponseDto> {
@@ -46,10 +51,23 @@ export class TokenService {
     const client = await this.clientAuthentication.authenticate(credentials, {
       isPublicClientAllowed: grant.isPublicClientAllowed,
     });
+    this.throwIfOverRate(client.clientId);
     // RFC 6749 §5.2: the client is not authorized to use this grant type.
     if (!client.grantTypes.includes(grant.grantType)) {
       throw new OAuthError('unauthorized_client', 'The client is not registered for this grant type');
     }
     return grant.handle(client, request);
+  }
+
+  /** RFC 6819 §5.1.5.12 (limit token requests): a per-client budget, shared by every instance. */
+  private throwIfOverRate(clientId: string): void {
+    if (!this.limits.isEnabled) return;
+    const decision = this.rateLimiter.hit(`token:client:${clientId}`, this.limits.tokenRequestsPerMinute, 60);
+    if (decision.isBlocked) {
+      throw new OAuthError('temporarily_unavailable', 'Too many token requests for this client', {
+        status: 429,
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
+    }
   }
 }

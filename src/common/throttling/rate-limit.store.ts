@@ -16,30 +16,30 @@ export class RateLimitStore {
     this.isMysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
   }
 
-  /** Adds one hit to the key's window (starting a new window if it ended) in one atomic statement. */
-  async increment(key: string, windowSeconds: number, now: number): Promise<SharedWindow> {
+  /** Adds hits to the key's window (starting a new window if it ended) in one atomic statement. */
+  async increment(key: string, windowSeconds: number, now: number, by = 1): Promise<SharedWindow> {
     const windowEndsMs = now + windowSeconds * 1000;
     if (this.isMysql) {
       await this.dataSource.query(
-        `INSERT INTO rate_limits (limit_key, hits, window_ends_ms) VALUES (?, 1, ?)
+        `INSERT INTO rate_limits (limit_key, hits, window_ends_ms) VALUES (?, ?, ?)
          ON DUPLICATE KEY UPDATE
-           hits = IF(window_ends_ms <= ?, 1, hits + 1),
+           hits = IF(window_ends_ms <= ?, VALUES(hits), hits + VALUES(hits)),
            window_ends_ms = IF(window_ends_ms <= ?, VALUES(window_ends_ms), window_ends_ms)`,
-        [key, windowEndsMs, now, now],
+        [key, by, windowEndsMs, now, now],
       );
       const rows: Array<{ hits: number | string; window_ends_ms: number | string }> = await this.dataSource.query(
         'SELECT hits, window_ends_ms FROM rate_limits WHERE limit_key = ?',
         [key],
       );
-      return { hits: Number(rows[0]?.hits ?? 1), windowEndsMs: Number(rows[0]?.window_ends_ms ?? windowEndsMs) };
+      return { hits: Number(rows[0]?.hits ?? by), windowEndsMs: Number(rows[0]?.window_ends_ms ?? windowEndsMs) };
     }
     const rows: Array<{ hits: number; window_ends_ms: number }> = await this.dataSource.query(
-      `INSERT INTO rate_limits (limit_key, hits, window_ends_ms) VALUES (?, 1, ?)
+      `INSERT INTO rate_limits (limit_key, hits, window_ends_ms) VALUES (?, ?, ?)
        ON CONFLICT (limit_key) DO UPDATE SET
-         hits = CASE WHEN window_ends_ms <= ? THEN 1 ELSE hits + 1 END,
+         hits = CASE WHEN window_ends_ms <= ? THEN excluded.hits ELSE hits + excluded.hits END,
          window_ends_ms = CASE WHEN window_ends_ms <= ? THEN excluded.window_ends_ms ELSE window_ends_ms END
        RETURNING hits, window_ends_ms`,
-      [key, windowEndsMs, now, now],
+      [key, by, windowEndsMs, now, now],
     );
     return { hits: Number(rows[0].hits), windowEndsMs: Number(rows[0].window_ends_ms) };
   }
