@@ -1,7 +1,8 @@
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ClientCredentialsFieldsDto } from './client-credentials-fields.dto';
 
 /** RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6 (and §2.3.1 client credentials in the body). */
-export class TokenRequestDto {
+export class TokenRequestDto extends ClientCredentialsFieldsDto {
   @IsString({ message: 'grant_type is required' })
   @IsNotEmpty({ message: 'grant_type is required' })
   @MaxLength(100)
@@ -41,14 +42,4 @@ export class TokenRequestDto {
   @IsString()
   @MaxLength(1000)
   password?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  client_id?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  client_secret?: string;
 }
