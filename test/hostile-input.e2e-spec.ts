@@ -184,7 +184,7 @@ describe('hostile input on every endpoint (A12)', () => {
         }
       }
       for (const trick of SHAPE_TRICKS) {
-        const response = await raw(port, method, path, `grant_type=client_credentials&${trick}`, authHeader(kind));
+        const response = await raw(port, method, path, `grant_type=authorization_code&${trick}`, authHeader(kind));
         check(response, `${path} ${trick}`);
         expect(response.status).toBeGreaterThanOrEqual(300);
       }

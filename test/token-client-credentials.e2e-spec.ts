@@ -83,11 +83,37 @@ describe('POST /oauth/token (client_credentials)', () => {
       expectOAuthError(res, 400, 'invalid_scope');
     });
 
-    it.each([['unknown'], ['profile admin'], ['a"b'], [''], ["' OR '1'='1"]])(
+    it.each([['unknown'], ['profile admin'], ['a"b'], [' '], ["' OR '1'='1"]])(
       'P2 refuses scope %j with invalid_scope',
       async (scope) => {
         const res = await tokenRequest(t, { grant_type: 'client_credentials', scope }, basicOf(c1));
         expectOAuthError(res, 400, 'invalid_scope');
+      },
+    );
+
+    it('RFC 6749 §3.1: an empty scope counts as omitted and gets the registered scopes', async () => {
+      const res = await tokenRequest(t, { grant_type: 'client_credentials', scope: '' }, basicOf(c1));
+      expect(res.status).toBe(200);
+      expect(res.body.scope).toBe(
+        (await tokenRequest(t, { grant_type: 'client_credentials' }, basicOf(c1))).body.scope,
+      );
+    });
+
+    it('RFC 6749 §3.2: ignores unrecognized parameters', async () => {
+      const res = await tokenRequest(
+        t,
+        { grant_type: 'client_credentials', scope: 'profile', resource: 'https://rs.example', audience: 'x' },
+        basicOf(c1),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.scope).toBe('profile');
+    });
+
+    it.each([['scope[0]'], ['grant_type[]'], ['client_id[$ne]']])(
+      'HY-03 refuses the qs-style parameter %s with invalid_request',
+      async (key) => {
+        const res = await tokenRequest(t, { grant_type: 'client_credentials', [key]: 'x' }, basicOf(c1));
+        expectOAuthError(res, 400, 'invalid_request');
       },
     );
 

@@ -1,5 +1,17 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { OAuthError } from '../oauth/oauth.error';
+
+const OAUTH_PARAMETERS = Symbol('oauth-parameters');
+
+/**
+ * Marks a DTO as the parameters of an OAuth endpoint. RFC 6749 §3.1 and §3.2: unrecognized
+ * parameters are ignored and a parameter sent without a value counts as omitted. A known parameter
+ * sent twice, or in a qs-style shape (`code[a]=b`), is still invalid_request.
+ */
+export function OAuthParameters(): ClassDecorator {
+  return (target) => Reflect.defineMetadata(OAUTH_PARAMETERS, true, target);
+}
 
 function firstProblem(errors: ValidationError[]): string {
   for (const error of errors) {
@@ -13,14 +25,56 @@ function firstProblem(errors: ValidationError[]): string {
   return 'Invalid request';
 }
 
-/** The global pipe: whitelist, forbid unknown fields, transform; failures are invalid_request. */
-export function createValidationPipe(): ValidationPipe {
+function pipe(forbidUnknown: boolean): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
-    forbidNonWhitelisted: true,
+    forbidNonWhitelisted: forbidUnknown,
     transform: true,
     stopAtFirstError: true,
     validationError: { target: false, value: true },
     exceptionFactory: (errors) => OAuthError.invalidRequest(firstProblem(errors)),
   });
+}
+
+/**
+ * The global pipe: whitelist and transform every body, query and parameter object; unknown
+ * fields are refused, except on OAuth endpoints (see OAuthParameters). Failures are invalid_request.
+ */
+@Injectable()
+export class AppValidationPipe implements PipeTransform {
+  private readonly strict = pipe(true);
+  private readonly lenient = pipe(false);
+
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    const metatype = metadata.metatype;
+    if (!metatype || !Reflect.getMetadata(OAUTH_PARAMETERS, metatype)) return this.strict.transform(value, metadata);
+    return this.lenient.transform(this.withoutEmptyValues(value, metatype), metadata);
+  }
+
+  private withoutEmptyValues(value: unknown, metatype: abstract new (...args: never[]) => unknown): unknown {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const result: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) {
+      const bracketed = /^([^[\]]+)\[.*\]$/.exec(key);
+      if (bracketed && isDeclaredParameter(metatype, bracketed[1])) {
+        throw OAuthError.invalidRequest(`Parameter "${bracketed[1]}" must be a single value`);
+      }
+      // RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted."
+      if (field === '') continue;
+      result[key] = field;
+    }
+    return result;
+  }
+}
+
+/** Whether the DTO declares this parameter (through its class-validator decorators). */
+function isDeclaredParameter(metatype: abstract new (...args: never[]) => unknown, name: string): boolean {
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(metatype, '', true, false)
+    .some((entry) => entry.propertyName === name);
+}
+
+/** Kept for callers that build the pipe by hand (tests). */
+export function createValidationPipe(): AppValidationPipe {
+  return new AppValidationPipe();
 }

@@ -1,6 +1,8 @@
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { OAuthParameters } from '../../common/pipes/oauth-validation.pipe';
 
 /** RFC 6749 §2.3.1: client credentials in the request body (client_secret_post, or none with client_id). */
+@OAuthParameters()
 export class ClientCredentialsFieldsDto {
   @IsOptional()
   @IsString()
