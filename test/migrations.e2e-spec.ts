@@ -70,6 +70,18 @@ describe('migrations', () => {
 
   // SQLite compares text byte-exact already; collations exist only on MySQL/MariaDB.
   if (isMysqlRun) {
+    it('creates the database on first boot when it does not exist yet (MySQL)', async () => {
+      const url = new URL(t.database.url);
+      url.pathname = `${url.pathname}_new`;
+      const fresh = await createTestApp({ database: { url: url.toString(), drop: async () => undefined } });
+      try {
+        expect(await pendingSchemaChanges(fresh.dataSource)).toEqual([]);
+      } finally {
+        await fresh.dataSource.query(`DROP DATABASE \`${url.pathname.slice(1)}\``);
+        await fresh.close();
+      }
+    });
+
     it('declares a binary no-pad collation on every string column (MySQL)', async () => {
       const rows: Array<{ TABLE_NAME: string; COLUMN_NAME: string; COLLATION_NAME: string }> = await t.dataSource.query(
         `SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS

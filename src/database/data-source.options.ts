@@ -21,7 +21,8 @@ export type MysqlFlavor = 'mysql' | 'mariadb';
 
 /**
  * MySQL or MariaDB? `mysql://` serves both, but TypeORM reads the schema of each differently
- * (MariaDB reports defaults and constraints its own way), so ask the server once at boot.
+ * (MariaDB reports defaults and constraints its own way), so ask the server once at boot. When the
+ * app runs its own migrations it also creates the database if it does not exist yet.
  */
 export async function detectMysqlFlavor(db: DatabaseConfig): Promise<MysqlFlavor> {
   const url = new URL(db.url.replace(/^mariadb:/, 'mysql:'));
@@ -33,6 +34,13 @@ export async function detectMysqlFlavor(db: DatabaseConfig): Promise<MysqlFlavor
     connectTimeout: db.connectTimeoutMs,
   });
   try {
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    if (db.migrationsRun && database) {
+      // A fresh server needs no manual step; without the privilege, the connection error below says why.
+      await connection
+        .query(`CREATE DATABASE IF NOT EXISTS \`${database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4`)
+        .catch(() => undefined);
+    }
     const [rows] = await connection.query('SELECT VERSION() AS version');
     const version = String((rows as Array<{ version: unknown }>)[0]?.version ?? '');
     return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
