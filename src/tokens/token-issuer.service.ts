@@ -35,10 +35,9 @@ export class TokenIssuer {
   }
 
   /** An access token of no family, for the client itself (RFC 6749 §4.4.3: no refresh token). */
-  issueClientAccessToken(clientId: string, scope: string): Promise<TokenResponseDto> {
-    return this.transactions.write((manager) =>
-      this.issueAccessToken(manager, { clientId, userId: null, grantId: null, scope }),
-    );
+  async issueClientAccessToken(clientId: string, scope: string): Promise<TokenResponseDto> {
+    const issued = await this.accessTokens.issue({ clientId, userId: null, grantId: null, scope });
+    return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope };
   }
 
   /** An access token and, if the client may refresh, a refresh token of the same family. */
