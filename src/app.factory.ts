@@ -7,6 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllowedMethods } from './common/http/allowed-methods';
+import { logRequests } from './common/logging/logger.options';
+import { ROOT_LOGGER } from './common/logging/logging.module';
 import { formBodyParser } from './common/http/form-body.parser';
 import { createValidationPipe } from './common/pipes/oauth-validation.pipe';
 import { appConfig } from './config/app.config';
@@ -59,6 +61,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: settings.bodyLimitBytes }, formBodyParser);
   const fastify = app.getHttpAdapter().getInstance();
+  logRequests(fastify, app.get(ROOT_LOGGER));
   fastify.decorate('allowedMethods', AllowedMethods.install(fastify));
   fastify.addHook('preClose', async () => {
     // On shutdown, let in-flight requests finish, then drop their keep-alive sockets at once:
