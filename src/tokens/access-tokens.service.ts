@@ -52,6 +52,11 @@ async function insertRows(manager: EntityManager, rows: AccessTokenRow[]): Promi
   await manager.query(INSERT_ACCESS_TOKENS + rows.map(() => ACCESS_TOKEN_VALUES).join(', '), rows.flat());
 }
 
+/** Verified tokens kept in memory at most; the oldest go first. */
+const MAX_VERIFIED_TOKENS = 10_000;
+/** How long a signature check is reused: no longer than an instance keeps its key set without reloading. */
+const VERIFIED_TOKEN_REUSE_MS = 30_000;
+
 /** Issues, verifies and revokes JWT access tokens; every token has a row so revocation is exact. */
 @Injectable()
 export class AccessTokensService {
@@ -64,6 +69,13 @@ export class AccessTokensService {
   ) {
     this.records = new GroupCommit((rows) => this.transactions.write((writer) => insertRows(writer, rows)));
   }
+
+  /**
+   * Claims of tokens whose signature and claims checked out, by the token's exact text: the same
+   * bytes verify the same way, so a token presented again skips the ECDSA check, the costliest step
+   * of an API call or an introspection. Expiry still applies; revocation is never cached.
+   */
+  private readonly verified = new Map<string, { claims: AccessTokenClaims; reuseUntil: number }>();
 
   /** Records of tokens issued outside a grant's transaction (client credentials), written in groups. */
   private readonly records: GroupCommit<AccessTokenRow>;
@@ -113,6 +125,20 @@ export class AccessTokensService {
    * Does not consult the database: callers check revocation with `findRevokedOrMissing`.
    */
   async verifySignature(token: string): Promise<AccessTokenClaims | null> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && now < known.reuseUntil) return known.claims;
+    if (known) this.verified.delete(token);
+    const claims = await this.checkSignature(token);
+    if (!claims) return null;
+    // The same bound as the check itself: expired once now >= exp + leeway (RFC 9068 §4).
+    const expiresAt = (claims.exp + this.oauth.clockLeewaySeconds) * 1000;
+    if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { claims, reuseUntil: Math.min(expiresAt, now + VERIFIED_TOKEN_REUSE_MS) });
+    return claims;
+  }
+
+  private async checkSignature(token: string): Promise<AccessTokenClaims | null> {
     let decoded: { header: { typ?: string; kid?: string; alg?: string } } | null;
     try {
       decoded = this.jwt.decode(token, { complete: true }) as typeof decoded;

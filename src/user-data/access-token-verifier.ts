@@ -1,16 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scopes';
-import { oauthConfig } from '../config/oauth.config';
 import { AccessTokenClaims, AccessTokensService } from '../tokens/access-tokens.service';
 import type { Principal } from './principal';
 import { RevocationChecker } from './revocation-checker';
-
-/** Verified tokens kept in memory at most; the oldest go first. */
-const MAX_VERIFIED_TOKENS = 10_000;
-/** How long a signature check is reused: no longer than an instance keeps its key set without reloading. */
-const VERIFIED_TOKEN_REUSE_MS = 30_000;
 
 function invalidToken(description: string): OAuthError {
   return new OAuthError('invalid_token', description, { challenge: 'Bearer' });
@@ -34,17 +27,8 @@ export function toPrincipal(claims: AccessTokenClaims): Principal {
 @Injectable()
 export class AccessTokenVerifier {
   private readonly revocation: RevocationChecker;
-  /**
-   * Principals of tokens whose signature and claims checked out, by the token's exact text: the
-   * same bytes verify the same way, so a client reusing its token skips the ECDSA check (the
-   * costliest step of a request). Expiry still applies to the millisecond; revocation is never cached.
-   */
-  private readonly verified = new Map<string, { principal: Principal; reuseUntil: number }>();
 
-  constructor(
-    private readonly accessTokens: AccessTokensService,
-    @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
-  ) {
+  constructor(private readonly accessTokens: AccessTokensService) {
     this.revocation = new RevocationChecker((jtis) => this.accessTokens.findRevokedOrMissing(jtis));
   }
 
@@ -58,18 +42,8 @@ export class AccessTokenVerifier {
   }
 
   private async verifySignature(token: string): Promise<Principal | null> {
-    const now = Date.now();
-    const known = this.verified.get(token);
-    if (known && now < known.reuseUntil) return known.principal;
-    if (known) this.verified.delete(token);
-
+    // AccessTokensService reuses a verified signature for the same token text (expiry still applies).
     const claims = await this.accessTokens.verifySignature(token);
-    if (!claims) return null;
-    const principal = toPrincipal(claims);
-    // The same bound as the signature check: expired once now >= exp + leeway (RFC 9068 §4).
-    const expiresAt = (claims.exp + this.oauth.clockLeewaySeconds) * 1000;
-    if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, { principal, reuseUntil: Math.min(expiresAt, now + VERIFIED_TOKEN_REUSE_MS) });
-    return principal;
+    return claims ? toPrincipal(claims) : null;
   }
 }
