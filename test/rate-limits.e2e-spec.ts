@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { ClientsService } from '../src/clients/clients.service';
 import { AttemptLimiter } from '../src/common/throttling/attempt-limiter.service';
 import { RequestRateLimiter } from '../src/common/throttling/request-rate-limiter.service';
 import { RateLimitStore } from '../src/common/throttling/rate-limit.store';
+import { RedisRateLimitStore } from '../src/common/throttling/redis-rate-limit.store';
 import { createTestApp, TestApp } from './utils/app';
 import { createSharedTestDatabase, TestDatabase } from './utils/database';
 
@@ -135,5 +137,56 @@ describe('request rate limits at the token and introspection endpoints', () => {
     const limited = await introspect('guess-4');
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+  });
+});
+
+describe('shared rate limits with Redis as the store (RATE_LIMIT_STORE=redis)', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  const env = { RATE_LIMIT_STORE: 'redis', REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' };
+
+  beforeAll(async () => {
+    database = await createSharedTestDatabase();
+    a = await createTestApp({ database, env });
+    b = await createTestApp({ database, env });
+  });
+
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await database.drop();
+  });
+
+  it('uses Redis, not the database', async () => {
+    expect(a.get(RateLimitStore)).toBeInstanceOf(RedisRateLimitStore);
+    const key = `login:user:redis-only-${randomUUID()}`;
+    await a.get(AttemptLimiter).recordFailure(key, 60);
+    const rows: unknown[] = await a.dataSource.query('SELECT limit_key FROM rate_limits WHERE limit_key = ?', [key]);
+    expect(rows).toEqual([]);
+  });
+
+  it('counts failures recorded on two instances in one shared window', async () => {
+    const key = `login:user:redis-${randomUUID()}`;
+    for (let i = 0; i < 3; i += 1) await a.get(AttemptLimiter).recordFailure(key, 60);
+    await b.get(AttemptLimiter).recordFailure(key, 60);
+    await b.get(AttemptLimiter).recordFailure(key, 60);
+    expect(b.get(AttemptLimiter).check(key, 5)).toEqual({ isBlocked: true, retryAfterSeconds: expect.any(Number) });
+    await a.get(AttemptLimiter).reset(key);
+    await a.get(AttemptLimiter).recordFailure(key, 60);
+    expect(a.get(AttemptLimiter).check(key, 2).isBlocked).toBe(false);
+  });
+
+  it('adds batches of hits atomically and expires the window', async () => {
+    const store = a.get(RateLimitStore);
+    const key = `token:client:redis-${randomUUID()}`;
+    const now = Date.now();
+    expect((await store.increment(key, 1, now, 3)).hits).toBe(3);
+    const second = await store.increment(key, 1, now, 2);
+    expect(second.hits).toBe(5);
+    expect(second.windowEndsMs).toBeGreaterThan(now);
+    expect(second.windowEndsMs).toBeLessThanOrEqual(now + 1000);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await store.increment(key, 1, Date.now(), 1)).hits).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -134,6 +135,15 @@ export class EnvironmentVariables {
   @IsBoolean()
   RATE_LIMIT_ENABLED = true;
 
+  /** Where rate-limit counters shared by all instances live. */
+  @IsIn(['database', 'redis'])
+  RATE_LIMIT_STORE: 'database' | 'redis' = 'database';
+
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  @MaxLength(2000)
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
   @IntegerBetween(1, 1000000)
   RATE_LIMIT_TOKEN_PER_MINUTE = 1200;
 
@@ -182,7 +192,7 @@ function checkIssuer(name: string, value: string): string | undefined {
 }
 
 /** Variables whose values may hold credentials: named in errors, never echoed. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'KEY_ENCRYPTION_SECRET']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'KEY_ENCRYPTION_SECRET', 'REDIS_URL']);
 
 const OPTIONAL_VARIABLES = ['ISSUER', 'RESOURCE_AUDIENCE', 'KEY_ENCRYPTION_SECRET'];
 const KNOWN_VARIABLES = new Set([...Object.keys(new EnvironmentVariables()), ...OPTIONAL_VARIABLES]);

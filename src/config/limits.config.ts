@@ -6,6 +6,8 @@ export const limitsConfig = registerAs('limits', () => {
   const env = loadEnvironment();
   return {
     isEnabled: env.RATE_LIMIT_ENABLED,
+    store: env.RATE_LIMIT_STORE,
+    redisUrl: env.REDIS_URL,
     tokenRequestsPerMinute: env.RATE_LIMIT_TOKEN_PER_MINUTE,
     clientAuthFailuresPerMinute: env.RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE,
     loginFailuresPer15Minutes: env.RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES,

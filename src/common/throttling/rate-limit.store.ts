@@ -7,12 +7,27 @@ export interface SharedWindow {
   windowEndsMs: number;
 }
 
-/** Failure counters in the database, so every instance counts the same failures. */
+/**
+ * Where rate-limit windows live so that every instance counts the same hits: the database by
+ * default, or Redis (RATE_LIMIT_STORE=redis). Injected by this abstract class.
+ */
+export abstract class RateLimitStore {
+  /** Adds hits to the key's window (starting a new window if it ended) atomically. */
+  abstract increment(key: string, windowSeconds: number, now: number, by?: number): Promise<SharedWindow>;
+
+  abstract delete(key: string): Promise<void>;
+
+  /** Removes ended windows, at most `batchSize`; returns how many went. */
+  abstract deleteEnded(now: number, batchSize: number): Promise<number>;
+}
+
+/** Rate-limit windows in the `rate_limits` table. */
 @Injectable()
-export class RateLimitStore {
+export class DatabaseRateLimitStore extends RateLimitStore {
   private readonly isMysql: boolean;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    super();
     this.isMysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
   }
 
