@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ClientsModule } from './clients/clients.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
-import { ThrottlingModule } from './common/throttling/throttling.module';
+import { AddressThrottlerModule, ThrottlingModule } from './common/throttling/throttling.module';
 import { AppConfigModule } from './config/config.module';
 import { ConsentModule } from './consent/consent.module';
 import { DatabaseModule } from './database/database.module';
@@ -19,6 +19,7 @@ import { UsersModule } from './users/users.module';
     AppConfigModule,
     LoggingModule,
     ThrottlingModule,
+    AddressThrottlerModule,
     DatabaseModule,
     ClientsModule,
     UsersModule,

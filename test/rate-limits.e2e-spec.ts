@@ -190,3 +190,31 @@ describe('shared rate limits with Redis as the store (RATE_LIMIT_STORE=redis)', 
     expect((await store.increment(key, 1, Date.now(), 1)).hits).toBe(1);
   });
 });
+
+describe('per-address request budget (@nestjs/throttler)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_REQUESTS_PER_MINUTE_PER_ADDRESS: '3' } });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers 429 with Retry-After once an address spends its budget on the credential endpoints', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const res = await request(t.server).post('/oauth/token').type('form').send({ grant_type: 'client_credentials' });
+      expect(res.status).toBe(401);
+    }
+    const limited = await request(t.server)
+      .post('/oauth/token')
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.headers['content-type']).toMatch(/^application\/json/);
+    // Other routes are not behind this budget.
+    expect((await request(t.server).get('/health')).status).toBe(200);
+  });
+});

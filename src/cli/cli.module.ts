@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
-import { ThrottlingModule } from '../common/throttling/throttling.module';
+import { AddressThrottlerModule, ThrottlingModule } from '../common/throttling/throttling.module';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { MaintenanceModule } from '../maintenance/maintenance.module';
@@ -12,6 +12,7 @@ import { UsersModule } from '../users/users.module';
   imports: [
     AppConfigModule,
     ThrottlingModule,
+    AddressThrottlerModule,
     DatabaseModule,
     ClientsModule,
     UsersModule,

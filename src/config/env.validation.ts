@@ -153,6 +153,10 @@ export class EnvironmentVariables {
   @IntegerBetween(1, 100000)
   RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES = 10;
 
+  /** Requests per minute from one address to the endpoints that take credentials (token, login, …). */
+  @IntegerBetween(1, 10000000)
+  RATE_LIMIT_REQUESTS_PER_MINUTE_PER_ADDRESS = 6000;
+
   /** Introspections answered `active: false`, per client: more looks like scanning for tokens. */
   @IntegerBetween(1, 1000000)
   RATE_LIMIT_INTROSPECTION_MISSES_PER_MINUTE = 600;

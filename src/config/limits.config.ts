@@ -9,6 +9,7 @@ export const limitsConfig = registerAs('limits', () => {
     store: env.RATE_LIMIT_STORE,
     redisUrl: env.REDIS_URL,
     tokenRequestsPerMinute: env.RATE_LIMIT_TOKEN_PER_MINUTE,
+    requestsPerMinutePerAddress: env.RATE_LIMIT_REQUESTS_PER_MINUTE_PER_ADDRESS,
     clientAuthFailuresPerMinute: env.RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE,
     loginFailuresPer15Minutes: env.RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES,
     introspectionMissesPerMinute: env.RATE_LIMIT_INTROSPECTION_MISSES_PER_MINUTE,

@@ -1,4 +1,5 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizeService } from './authorize.service';
@@ -11,6 +12,7 @@ import { SessionCookie } from './session-cookie';
  * redirect to the client, never a JSON error.
  */
 @ApiExcludeController()
+@UseGuards(ThrottlerGuard)
 @Controller('oauth/authorize')
 export class AuthorizeController {
   constructor(

@@ -1,4 +1,5 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InteractionService } from './interaction.service';
@@ -8,6 +9,7 @@ import { renderConsentPage } from './views/consent.view';
 
 /** The consent page and the user's decision. */
 @ApiExcludeController()
+@UseGuards(ThrottlerGuard)
 @Controller('consent')
 export class ConsentController {
   constructor(

@@ -1,4 +1,5 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountService } from './account.service';
@@ -9,6 +10,7 @@ import { renderLoginPage } from './views/login.view';
 
 /** GET/POST /login and POST /logout. */
 @ApiExcludeController()
+@UseGuards(ThrottlerGuard)
 @Controller()
 export class LoginController {
   constructor(

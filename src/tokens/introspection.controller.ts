@@ -1,4 +1,5 @@
 import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { clientCredentialsOf } from './client-credentials';
 import { IntrospectionRequestDto } from './dto/introspection-request.dto';
@@ -6,6 +7,7 @@ import { IntrospectionResponseDto } from './dto/introspection-response.dto';
 import { FormContentTypeGuard } from './form-content-type.guard';
 import { IntrospectionService } from './introspection.service';
 
+@UseGuards(ThrottlerGuard)
 @Controller('oauth')
 export class IntrospectionController {
   constructor(private readonly introspection: IntrospectionService) {}

@@ -1,10 +1,12 @@
 import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { clientCredentialsOf } from './client-credentials';
 import { RevocationRequestDto } from './dto/revocation-request.dto';
 import { FormContentTypeGuard } from './form-content-type.guard';
 import { RevocationService } from './revocation.service';
 
+@UseGuards(ThrottlerGuard)
 @Controller('oauth')
 export class RevocationController {
   constructor(private readonly revocation: RevocationService) {}

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { clientCredentialsOf } from './client-credentials';
 import { TokenRequestDto } from './dto/token-request.dto';
@@ -7,6 +8,7 @@ import { FormContentTypeGuard } from './form-content-type.guard';
 import { KeysService, PublicJwk } from './keys/keys.service';
 import { TokenService } from './token.service';
 
+@UseGuards(ThrottlerGuard)
 @Controller('oauth')
 export class TokenController {
   constructor(

@@ -39,16 +39,19 @@ export class RequestRateLimiter implements OnModuleInit, OnModuleDestroy {
 
   /** Counts one request under `key` unless the key is over its limit for this window. */
   hit(key: string, limit: number, windowSeconds: number, now = Date.now()): LimitDecision {
-    let window = this.windows.get(key);
-    if (!window || window.endsAt <= now) {
-      window = { windowSeconds, endsAt: now + windowSeconds * 1000, shared: 0, pending: 0 };
-      this.windows.set(key, window);
-    }
+    const window = this.windowFor(key, windowSeconds, now);
     if (window.shared + window.pending >= limit) {
       return { isBlocked: true, retryAfterSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
     }
     window.pending += 1;
     return { isBlocked: false, retryAfterSeconds: 0 };
+  }
+
+  /** Counts one request under `key` whatever the total, and answers the total and the window's end. */
+  count(key: string, windowSeconds: number, now = Date.now()): { hits: number; endsAt: number } {
+    const window = this.windowFor(key, windowSeconds, now);
+    window.pending += 1;
+    return { hits: window.shared + window.pending, endsAt: window.endsAt };
   }
 
   /** Reports pending hits to the shared store and takes back every instance's total. */
@@ -57,6 +60,15 @@ export class RequestRateLimiter implements OnModuleInit, OnModuleDestroy {
       this.flushing = undefined;
     });
     return this.flushing;
+  }
+
+  private windowFor(key: string, windowSeconds: number, now: number): Window {
+    let window = this.windows.get(key);
+    if (!window || window.endsAt <= now) {
+      window = { windowSeconds, endsAt: now + windowSeconds * 1000, shared: 0, pending: 0 };
+      this.windows.set(key, window);
+    }
+    return window;
   }
 
   private async flushPending(): Promise<void> {

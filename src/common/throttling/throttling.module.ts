@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AttemptLimiter } from './attempt-limiter.service';
 import { RateLimitEntity } from './rate-limit.entity';
@@ -6,6 +7,7 @@ import type { ConfigType } from '@nestjs/config';
 import { limitsConfig } from '../../config/limits.config';
 import { DatabaseRateLimitStore, RateLimitStore } from './rate-limit.store';
 import { RedisRateLimitStore } from './redis-rate-limit.store';
+import { SharedThrottlerStorage } from './shared-throttler.storage';
 import { RequestRateLimiter } from './request-rate-limiter.service';
 
 @Global()
@@ -14,6 +16,7 @@ import { RequestRateLimiter } from './request-rate-limiter.service';
   providers: [
     AttemptLimiter,
     RequestRateLimiter,
+    SharedThrottlerStorage,
     DatabaseRateLimitStore,
     {
       provide: RateLimitStore,
@@ -22,6 +25,16 @@ import { RequestRateLimiter } from './request-rate-limiter.service';
         limits.store === 'redis' ? new RedisRateLimitStore(limits.redisUrl) : database,
     },
   ],
-  exports: [AttemptLimiter, RateLimitStore, RequestRateLimiter],
+  exports: [AttemptLimiter, RateLimitStore, RequestRateLimiter, SharedThrottlerStorage],
 })
 export class ThrottlingModule {}
+
+/** Per-address request budget on the endpoints that take credentials (`@UseGuards(ThrottlerGuard)`). */
+export const AddressThrottlerModule = ThrottlerModule.forRootAsync({
+  inject: [limitsConfig.KEY, SharedThrottlerStorage],
+  useFactory: (limits: ConfigType<typeof limitsConfig>, storage: SharedThrottlerStorage) => ({
+    throttlers: [{ ttl: 60_000, limit: limits.requestsPerMinutePerAddress }],
+    storage,
+    skipIf: () => !limits.isEnabled,
+  }),
+});
