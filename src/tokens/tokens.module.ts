@@ -18,7 +18,6 @@ import { IntrospectionController } from './introspection.controller';
 import { IntrospectionService } from './introspection.service';
 import { KeysService } from './keys/keys.service';
 import { SigningKeyEntity } from './keys/signing-key.entity';
-import { PostOnlyController } from './post-only.controller';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RevocationController } from './revocation.controller';
@@ -39,7 +38,7 @@ const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTo
     ClientsModule,
     UsersModule,
   ],
-  controllers: [TokenController, IntrospectionController, RevocationController, PostOnlyController],
+  controllers: [TokenController, IntrospectionController, RevocationController],
   providers: [
     KeysService,
     AccessTokensService,
