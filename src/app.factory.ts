@@ -10,7 +10,7 @@ import { AllowedMethods } from './common/http/allowed-methods';
 import { logRequests } from './common/logging/logger.options';
 import { ROOT_LOGGER } from './common/logging/logging.module';
 import { formBodyParser } from './common/http/form-body.parser';
-import { createValidationPipe } from './common/pipes/oauth-validation.pipe';
+import { AppValidationPipe } from './common/pipes/oauth-validation.pipe';
 import { appConfig } from './config/app.config';
 import { oauthConfig } from './config/oauth.config';
 import { Environment } from './config/env.validation';
@@ -68,7 +68,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     // otherwise close() waits for every client to hang up (up to the keep-alive timeout).
     fastify.server.keepAliveTimeout = 1;
   });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new AppValidationPipe());
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

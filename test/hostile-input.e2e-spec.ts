@@ -4,6 +4,7 @@ import { ClientsService } from '../src/clients/clients.service';
 import { AccessTokensService } from '../src/tokens/access-tokens.service';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp } from './utils/app';
+import { CORE_TABLES } from './utils/database';
 
 interface RawResponse {
   status: number;
@@ -68,17 +69,6 @@ const NASTY_VALUES = [
 const inQuery = (value: string) => value.replace(/[^A-Za-z0-9%._~!$'()*,;:@/?[\]-]/g, (c) => encodeURIComponent(c));
 
 const SHAPE_TRICKS = ['client_id[]=a', 'code[a]=b', 'scope[0]=x', 'redirect_uri[$ne]=', 'token[]=a&token[]=b'];
-
-const CORE_TABLES = [
-  'oauth_clients',
-  'users',
-  'consents',
-  'authorization_codes',
-  'refresh_tokens',
-  'access_tokens',
-  'signing_keys',
-  'notes',
-];
 
 describe('hostile input on every endpoint (A12)', () => {
   let t: TestApp;

@@ -1,4 +1,4 @@
-import type { QueryRunner, TableColumnOptions } from 'typeorm';
+import { QueryRunner, TableColumnOptions, TableForeignKey } from 'typeorm';
 
 /**
  * Column builders for migrations that run on SQLite and MySQL/MariaDB alike.
@@ -44,4 +44,19 @@ export class ColumnKit {
   private collation(): Partial<TableColumnOptions> {
     return this.exactCollation ? { charset: 'utf8mb4', collation: this.exactCollation } : {};
   }
+}
+
+/**
+ * A foreign key that deletes the child rows with their parent. `onUpdate` is spelled out: it is the
+ * entities' default, and without it MySQL reports RESTRICT and the schema diff sees drift.
+ */
+export function cascadeForeignKey(name: string, column: string, table: string, referenced: string): TableForeignKey {
+  return new TableForeignKey({
+    name,
+    columnNames: [column],
+    referencedTableName: table,
+    referencedColumnNames: [referenced],
+    onDelete: 'CASCADE',
+    onUpdate: 'NO ACTION',
+  });
 }

@@ -202,22 +202,4 @@ export class AccessTokensService {
       { revokedAt: new Date() },
     );
   }
-
-  /** Revokes every access token of a grant (token family). */
-  async revokeGrant(grantId: string, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.repository.manager).update(
-      AccessTokenEntity,
-      { grantId, revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
-  }
-
-  /** Revokes every access token a client holds for a user (consent withdrawn). */
-  async revokeForUserAndClient(userId: string, clientId: string, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.repository.manager).update(
-      AccessTokenEntity,
-      { userId, clientId, revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
-  }
 }

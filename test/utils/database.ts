@@ -4,6 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 
+/** The tables of the initial schema: what a migration test expects and a sweep must leave unchanged. */
+export const CORE_TABLES = [
+  'oauth_clients',
+  'users',
+  'consents',
+  'authorization_codes',
+  'refresh_tokens',
+  'access_tokens',
+  'signing_keys',
+  'notes',
+];
+
 /** True when this run targets MySQL/MariaDB (the CI's MySQL suite sets TEST_DATABASE_URL). */
 export const isMysqlRun = (process.env.TEST_DATABASE_URL ?? '').startsWith('mysql://');
 

@@ -1,15 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
 import request, { Response } from 'supertest';
 import { ClientsService, NewClient } from '../../src/clients/clients.service';
 import type { ClientEntity } from '../../src/clients/client.entity';
 import { UsersService } from '../../src/users/users.service';
 import type { TestApp } from './app';
 
-/** A PKCE pair (RFC 7636 §4.1–4.2) with S256. */
-export function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
+export { pkcePair } from './oauth';
 
 export async function createUser(t: TestApp, username: string, password = 'correct horse battery'): Promise<string> {
   const user = await t.get(UsersService).create(username, password);

@@ -73,8 +73,3 @@ function isDeclaredParameter(metatype: abstract new (...args: never[]) => unknow
     .getTargetValidationMetadatas(metatype, '', true, false)
     .some((entry) => entry.propertyName === name);
 }
-
-/** Kept for callers that build the pipe by hand (tests). */
-export function createValidationPipe(): AppValidationPipe {
-  return new AppValidationPipe();
-}

@@ -1,16 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { ColumnKit } from '../migration-helpers';
-
-function cascade(name: string, column: string, table: string, referenced: string): TableForeignKey {
-  return new TableForeignKey({
-    name,
-    columnNames: [column],
-    referencedTableName: table,
-    referencedColumnNames: [referenced],
-    onDelete: 'CASCADE',
-    onUpdate: 'NO ACTION',
-  });
-}
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { cascadeForeignKey, ColumnKit } from '../migration-helpers';
 
 export class InitialSchema1764360000000 implements MigrationInterface {
   name = 'InitialSchema1764360000000';
@@ -66,8 +55,8 @@ export class InitialSchema1764360000000 implements MigrationInterface {
           new TableIndex({ name: 'idx_consents_client', columnNames: ['client_id'] }),
         ],
         foreignKeys: [
-          cascade('fk_consents_user', 'user_id', 'users', 'id'),
-          cascade('fk_consents_client', 'client_id', 'oauth_clients', 'client_id'),
+          cascadeForeignKey('fk_consents_user', 'user_id', 'users', 'id'),
+          cascadeForeignKey('fk_consents_client', 'client_id', 'oauth_clients', 'client_id'),
         ],
       }),
     );
@@ -96,8 +85,8 @@ export class InitialSchema1764360000000 implements MigrationInterface {
           new TableIndex({ name: 'idx_authorization_codes_expires', columnNames: ['expires_at'] }),
         ],
         foreignKeys: [
-          cascade('fk_authorization_codes_client', 'client_id', 'oauth_clients', 'client_id'),
-          cascade('fk_authorization_codes_user', 'user_id', 'users', 'id'),
+          cascadeForeignKey('fk_authorization_codes_client', 'client_id', 'oauth_clients', 'client_id'),
+          cascadeForeignKey('fk_authorization_codes_user', 'user_id', 'users', 'id'),
         ],
       }),
     );
@@ -125,8 +114,8 @@ export class InitialSchema1764360000000 implements MigrationInterface {
           new TableIndex({ name: 'idx_refresh_tokens_expires', columnNames: ['expires_at'] }),
         ],
         foreignKeys: [
-          cascade('fk_refresh_tokens_client', 'client_id', 'oauth_clients', 'client_id'),
-          cascade('fk_refresh_tokens_user', 'user_id', 'users', 'id'),
+          cascadeForeignKey('fk_refresh_tokens_client', 'client_id', 'oauth_clients', 'client_id'),
+          cascadeForeignKey('fk_refresh_tokens_user', 'user_id', 'users', 'id'),
         ],
       }),
     );
@@ -151,8 +140,8 @@ export class InitialSchema1764360000000 implements MigrationInterface {
           new TableIndex({ name: 'idx_access_tokens_expires', columnNames: ['expires_at'] }),
         ],
         foreignKeys: [
-          cascade('fk_access_tokens_client', 'client_id', 'oauth_clients', 'client_id'),
-          cascade('fk_access_tokens_user', 'user_id', 'users', 'id'),
+          cascadeForeignKey('fk_access_tokens_client', 'client_id', 'oauth_clients', 'client_id'),
+          cascadeForeignKey('fk_access_tokens_user', 'user_id', 'users', 'id'),
         ],
       }),
     );
@@ -183,7 +172,7 @@ export class InitialSchema1764360000000 implements MigrationInterface {
           c.timestamp('updated_at'),
         ],
         indices: [new TableIndex({ name: 'idx_notes_user_created', columnNames: ['user_id', 'created_at', 'id'] })],
-        foreignKeys: [cascade('fk_notes_user', 'user_id', 'users', 'id')],
+        foreignKeys: [cascadeForeignKey('fk_notes_user', 'user_id', 'users', 'id')],
       }),
     );
   }

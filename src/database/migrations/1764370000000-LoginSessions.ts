@@ -1,17 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { ColumnKit } from '../migration-helpers';
-
-function cascade(name: string, column: string, table: string, referenced: string): TableForeignKey {
-  return new TableForeignKey({
-    name,
-    columnNames: [column],
-    referencedTableName: table,
-    referencedColumnNames: [referenced],
-    onDelete: 'CASCADE',
-    // The entities' default; without it MySQL reports RESTRICT and the schema diff sees drift.
-    onUpdate: 'NO ACTION',
-  });
-}
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { cascadeForeignKey, ColumnKit } from '../migration-helpers';
 
 /** Browser sessions and pending authorization requests, kept in the database so instances stay stateless. */
 export class LoginSessions1764370000000 implements MigrationInterface {
@@ -35,7 +23,7 @@ export class LoginSessions1764370000000 implements MigrationInterface {
           new TableIndex({ name: 'idx_login_sessions_user', columnNames: ['user_id'] }),
           new TableIndex({ name: 'idx_login_sessions_expires', columnNames: ['expires_at'] }),
         ],
-        foreignKeys: [cascade('fk_login_sessions_user', 'user_id', 'users', 'id')],
+        foreignKeys: [cascadeForeignKey('fk_login_sessions_user', 'user_id', 'users', 'id')],
       }),
     );
 
@@ -64,8 +52,8 @@ export class LoginSessions1764370000000 implements MigrationInterface {
           new TableIndex({ name: 'idx_authorization_requests_expires', columnNames: ['expires_at'] }),
         ],
         foreignKeys: [
-          cascade('fk_authorization_requests_session', 'session_id', 'login_sessions', 'id'),
-          cascade('fk_authorization_requests_client', 'client_id', 'oauth_clients', 'client_id'),
+          cascadeForeignKey('fk_authorization_requests_session', 'session_id', 'login_sessions', 'id'),
+          cascadeForeignKey('fk_authorization_requests_client', 'client_id', 'oauth_clients', 'client_id'),
         ],
       }),
     );
