@@ -26,4 +26,5 @@ export function codeForStatus(status: number): string {
   return CODE_BY_STATUS[status] ?? 'invalid_request';
 }
 
+/** RFC 6749 §5.1: responses carrying tokens or credentials must not be cached. */
 export const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;

@@ -104,6 +104,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const challenge = this.challengeFor(error);
     if (challenge) reply.header('www-authenticate', challenge);
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+    // RFC 9110 §10.2.3 (and RFC 7009 §2.2.1 for 503): tell the client when to try again.
     else if (error.status === 503) reply.header('retry-after', '5');
     const body: Record<string, string> = { error: error.code };
     if (error.description) body.error_description = toWireText(error.description);
