@@ -85,9 +85,13 @@ describe('POST /oauth/token (password)', () => {
     });
 
     it('refuses a public client with invalid_client', async () => {
+      // A public client cannot even be registered for the password grant; one that tries it anyway is refused.
+      await expect(createClient(t, { isPublic: true, grantTypes: ['password'] })).rejects.toMatchObject({
+        code: 'invalid_client_metadata',
+      });
       const publicClient = await createClient(t, {
         isPublic: true,
-        grantTypes: ['authorization_code', 'password'],
+        grantTypes: ['authorization_code'],
         redirectUris: ['http://127.0.0.1/cb'],
       });
       const res = await tokenRequest(t, {

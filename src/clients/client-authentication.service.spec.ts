@@ -1,30 +1,36 @@
 import { Test } from '@nestjs/testing';
-import { getRepositoryToken } from '@nestjs/typeorm';
 import { sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { AttemptLimiter } from '../common/throttling/attempt-limiter.service';
 import { RateLimitStore } from '../common/throttling/rate-limit.store';
+import { RequestRateLimiter } from '../common/throttling/request-rate-limiter.service';
+import { Throttle } from '../common/throttling/throttle.service';
 import { limitsConfig } from '../config/limits.config';
-import { ClientEntity, TokenEndpointAuthMethod } from './client.entity';
-import { ClientAuthenticationService, ClientCredentials } from './client-authentication.service';
+import { ClientAuthMethod, CLIENT_AUTH_METHODS } from './auth-methods/client-auth-method';
+import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
+import { ClientSecretBasic } from './auth-methods/client-secret-basic';
+import { ClientSecretPost } from './auth-methods/client-secret-post';
+import { NoClientAuthentication } from './auth-methods/none';
+import { ClientEntity } from './client.entity';
+import { ClientAuthenticationService } from './client-authentication.service';
+import { ClientsService } from './clients.service';
 
 const SECRET = 'secret-with-unreserved-chars.~_-';
 
-/** Rows as the database returns them (SQLite shapes). */
-function client(clientId: string, method: TokenEndpointAuthMethod) {
-  return {
-    client_id: clientId,
+function client(clientId: string, method: string): ClientEntity {
+  return Object.assign(new ClientEntity(), {
+    clientId,
     name: clientId,
-    secret_hash: method === 'none' ? null : sha256Hex(SECRET),
-    redirect_uris: '[]',
-    grant_types: '["client_credentials"]',
+    secretHash: method === 'none' ? null : sha256Hex(SECRET),
+    redirectUris: [],
+    grantTypes: ['client_credentials'],
     scope: 'profile',
-    token_endpoint_auth_method: method,
-    is_public: method === 'none' ? 1 : 0,
-    is_pkce_exempt: 0,
-    created_at: '2026-11-28 12:00:00.000',
-    updated_at: '2026-11-28 12:00:00.000',
-  };
+    tokenEndpointAuthMethod: method,
+    isPublic: method === 'none',
+    isPkceExempt: false,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
 }
 
 const CLIENTS = [
@@ -37,6 +43,8 @@ function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 }
 
+const METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClientAuthentication];
+
 describe(ClientAuthenticationService.name, () => {
   let service: ClientAuthenticationService;
   let limits: { isEnabled: boolean; clientAuthFailuresPerMinute: number };
@@ -46,7 +54,16 @@ describe(ClientAuthenticationService.name, () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         ClientAuthenticationService,
+        ...METHOD_CLASSES,
+        {
+          provide: CLIENT_AUTH_METHODS,
+          useFactory: (...methods: ClientAuthMethod[]) => methods,
+          inject: METHOD_CLASSES,
+        },
+        ClientAuthMethodRegistry,
+        Throttle,
         AttemptLimiter,
+        RequestRateLimiter,
         {
           provide: RateLimitStore,
           useValue: {
@@ -59,16 +76,32 @@ describe(ClientAuthenticationService.name, () => {
         },
         { provide: limitsConfig.KEY, useValue: limits },
         {
-          provide: getRepositoryToken(ClientEntity),
-          useValue: { query: async (_sql: string, [id]: string[]) => CLIENTS.filter((c) => c.client_id === id) },
+          provide: ClientsService,
+          useValue: { findById: async (id: string) => CLIENTS.find((c) => c.clientId === id) ?? null },
         },
       ],
     }).compile();
     service = moduleRef.get(ClientAuthenticationService);
   });
 
-  const authenticate = (credentials: Omit<ClientCredentials, 'remoteAddress'>, isPublicClientAllowed = true) =>
-    service.authenticate({ remoteAddress: '192.0.2.1', ...credentials }, { isPublicClientAllowed });
+  interface Attempt {
+    authorization?: string;
+    clientId?: unknown;
+    clientSecret?: unknown;
+  }
+
+  const authenticate = ({ authorization, clientId, clientSecret }: Attempt, isPublicClientAllowed = true) =>
+    service.authenticate(
+      {
+        authorization,
+        parameters: {
+          ...(clientId === undefined ? {} : { client_id: clientId }),
+          ...(clientSecret === undefined ? {} : { client_secret: clientSecret }),
+        },
+        remoteAddress: '192.0.2.1',
+      },
+      { isPublicClientAllowed },
+    );
 
   const rejectsWith = async (attempt: Promise<unknown>, code: string, status: number) => {
     await expect(attempt).rejects.toBeInstanceOf(OAuthError);
@@ -129,6 +162,22 @@ describe(ClientAuthenticationService.name, () => {
 
     it('rejects a request that identifies no client with invalid_client', async () => {
       await rejectsWith(authenticate({}), 'invalid_client', 401);
+      await rejectsWith(authenticate({ clientId: '' }), 'invalid_client', 401);
+      await rejectsWith(authenticate({ clientSecret: SECRET }), 'invalid_client', 401);
+    });
+
+    it('treats a client id longer than any registered one as unknown, and an overlong parameter as invalid_request', async () => {
+      await rejectsWith(authenticate({ clientId: 'p'.repeat(65) }), 'invalid_client', 401);
+      await rejectsWith(authenticate({ clientId: 'p'.repeat(201) }), 'invalid_request', 400);
+    });
+
+    it('rejects a repeated or bracketed client_id with invalid_request (RFC 6749 §3.1)', async () => {
+      await rejectsWith(authenticate({ clientId: ['public-client', 'public-client'] }), 'invalid_request', 400);
+      const bracketed = service.authenticate(
+        { parameters: { 'client_id[a]': 'public-client' }, remoteAddress: '192.0.2.1' },
+        { isPublicClientAllowed: true },
+      );
+      await rejectsWith(bracketed, 'invalid_request', 400);
     });
   });
 

@@ -1,13 +1,15 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { timestampColumn } from '../database/columns';
 
-export type GrantType = 'authorization_code' | 'implicit' | 'password' | 'client_credentials' | 'refresh_token';
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+/** Client ids are at most this long (the column); a longer one names no client. */
+export const MAX_CLIENT_ID_LENGTH = 64;
+/** Longest `client_id` parameter accepted on the wire; anything between the two is an unknown client. */
+export const MAX_PRESENTED_CLIENT_ID_LENGTH = 200;
 
 /** A registered client application (RFC 6749 §2). */
 @Entity({ name: 'oauth_clients' })
 export class ClientEntity {
-  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 64 })
+  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: MAX_CLIENT_ID_LENGTH })
   clientId: string;
 
   @Column({ name: 'name', type: 'varchar', length: 200 })
@@ -20,14 +22,16 @@ export class ClientEntity {
   @Column({ name: 'redirect_uris', type: 'simple-json' })
   redirectUris: string[];
 
+  /** Names from the grant registry (tokens/grants/grant.registry.ts). */
   @Column({ name: 'grant_types', type: 'simple-json' })
-  grantTypes: GrantType[];
+  grantTypes: string[];
 
   @Column({ name: 'scope', type: 'varchar', length: 1000 })
   scope: string;
 
+  /** A name from the client-authentication registry (clients/auth-methods/). */
   @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
-  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  tokenEndpointAuthMethod: string;
 
   @Column({ name: 'is_public', type: 'boolean', default: 0 })
   isPublic: boolean;

@@ -1,12 +1,32 @@
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TokensModule } from '../tokens/tokens.module';
+import { ClientAuthMethod, CLIENT_AUTH_METHODS } from './auth-methods/client-auth-method';
+import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
+import { ClientSecretBasic } from './auth-methods/client-secret-basic';
+import { ClientSecretPost } from './auth-methods/client-secret-post';
+import { NoClientAuthentication } from './auth-methods/none';
 import { ClientAuthenticationService } from './client-authentication.service';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
 
+/** A new client-authentication method is one class in auth-methods/ and one entry here. */
+const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClientAuthentication];
+
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity])],
-  providers: [ClientsService, ClientAuthenticationService],
-  exports: [ClientsService, ClientAuthenticationService],
+  // The grant registry (TokensModule) says which grant types a client may be registered for.
+  imports: [TypeOrmModule.forFeature([ClientEntity]), forwardRef(() => TokensModule)],
+  providers: [
+    ...AUTH_METHOD_CLASSES,
+    {
+      provide: CLIENT_AUTH_METHODS,
+      useFactory: (...methods: ClientAuthMethod[]) => methods,
+      inject: AUTH_METHOD_CLASSES,
+    },
+    ClientAuthMethodRegistry,
+    ClientsService,
+    ClientAuthenticationService,
+  ],
+  exports: [ClientsService, ClientAuthenticationService, ClientAuthMethodRegistry],
 })
 export class ClientsModule {}

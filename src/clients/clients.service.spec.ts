@@ -2,8 +2,26 @@ import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
+import { oauthConfig } from '../config/oauth.config';
+import type { Grant } from '../tokens/grants/grant.interface';
+import { GRANTS } from '../tokens/grants/grant.interface';
+import { GrantRegistry } from '../tokens/grants/grant.registry';
+import { ClientAuthMethod, CLIENT_AUTH_METHODS } from './auth-methods/client-auth-method';
+import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
+import { ClientSecretBasic } from './auth-methods/client-secret-basic';
+import { ClientSecretPost } from './auth-methods/client-secret-post';
+import { NoClientAuthentication } from './auth-methods/none';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
+
+/** Token-endpoint grants as the registry sees them (their rules only; nothing here issues tokens). */
+const GRANT_RULES = [
+  { grantType: 'authorization_code', isPublicClientAllowed: true, usesRedirectUri: true, isEnabled: true },
+  { grantType: 'client_credentials', isPublicClientAllowed: false, usesRedirectUri: false, isEnabled: true },
+  { grantType: 'refresh_token', isPublicClientAllowed: true, usesRedirectUri: false, isEnabled: true },
+  { grantType: 'password', isPublicClientAllowed: false, usesRedirectUri: false, isEnabled: false },
+] as unknown as Grant[];
+const METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClientAuthentication];
 
 describe(ClientsService.name, () => {
   let service: ClientsService;
@@ -14,6 +32,12 @@ describe(ClientsService.name, () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         ClientsService,
+        GrantRegistry,
+        { provide: GRANTS, useValue: GRANT_RULES },
+        { provide: oauthConfig.KEY, useValue: { allowImplicitGrant: false } },
+        ...METHOD_CLASSES,
+        { provide: CLIENT_AUTH_METHODS, useFactory: (...m: ClientAuthMethod[]) => m, inject: METHOD_CLASSES },
+        ClientAuthMethodRegistry,
         {
           provide: getRepositoryToken(ClientEntity),
           useValue: { insert: async (client: ClientEntity) => void inserted.push(client) },
@@ -54,13 +78,25 @@ describe(ClientsService.name, () => {
     [{ name: '' }, 'invalid_client_metadata'],
     [{ name: 'x', grantTypes: ['magic'] }, 'invalid_client_metadata'],
     [{ name: 'x', isPublic: true, grantTypes: ['client_credentials'] }, 'invalid_client_metadata'],
+    [{ name: 'x', isPublic: true, grantTypes: ['password'] }, 'invalid_client_metadata'],
+    [{ name: 'x', tokenEndpointAuthMethod: 'private_key_jwt' }, 'invalid_client_metadata'],
     [{ name: 'x', tokenEndpointAuthMethod: 'none' }, 'invalid_client_metadata'],
     [{ name: 'x', grantTypes: ['client_credentials'], scope: 'admin' }, 'invalid_client_metadata'],
     [{ name: 'x' }, 'invalid_redirect_uri'],
+    [{ name: 'x', grantTypes: ['implicit'] }, 'invalid_redirect_uri'],
     [{ name: 'x', redirectUris: ['http://a.example/cb'] }, 'invalid_redirect_uri'],
   ])('refuses %j with %s', async (input, code) => {
     await expect(service.create(input)).rejects.toMatchObject({ code });
     await expect(service.create(input)).rejects.toBeInstanceOf(OAuthError);
     expect(inserted).toHaveLength(0);
+  });
+
+  it('accepts every grant type of the registry, enabled or not, and names them when refusing another', async () => {
+    const { client } = await service.create({ name: 'p', grantTypes: ['password', 'client_credentials'] });
+    expect(client.grantTypes).toEqual(['password', 'client_credentials']);
+    await expect(service.create({ name: 'x', grantTypes: ['magic'] })).rejects.toMatchObject({
+      description:
+        'grant_types must be drawn from authorization_code, client_credentials, refresh_token, password, implicit',
+    });
   });
 });

@@ -1,20 +1,48 @@
-import { Injectable } from '@nestjs/common';
+import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { formatScope, isKnownScope, KNOWN_SCOPES, parseScope } from '../common/oauth/scopes';
-import { ClientEntity, GrantType, TokenEndpointAuthMethod } from './client.entity';
+import { fromSqlDatetime } from '../database/sql-time';
+import { GrantRegistry } from '../tokens/grants/grant.registry';
+import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
+import { ClientEntity, MAX_CLIENT_ID_LENGTH } from './client.entity';
 import { redirectUriProblem } from './redirect-uri';
 
-export const GRANT_TYPES: readonly GrantType[] = [
-  'authorization_code',
-  'implicit',
-  'password',
-  'client_credentials',
-  'refresh_token',
-];
-export const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+const SELECT_CLIENT =
+  'SELECT client_id, name, secret_hash, redirect_uris, grant_types, scope, token_endpoint_auth_method, ' +
+  'is_public, is_pkce_exempt, created_at, updated_at FROM oauth_clients WHERE client_id = ?';
+
+interface ClientRow {
+  client_id: string;
+  name: string;
+  secret_hash: string | null;
+  redirect_uris: string;
+  grant_types: string;
+  scope: string;
+  token_endpoint_auth_method: string;
+  is_public: number | boolean;
+  is_pkce_exempt: number | boolean;
+  created_at: string | Date;
+  updated_at: string | Date;
+}
+
+function toClient(row: ClientRow): ClientEntity {
+  return Object.assign(new ClientEntity(), {
+    clientId: row.client_id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    grantTypes: JSON.parse(row.grant_types) as string[],
+    scope: row.scope,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method,
+    isPublic: Boolean(Number(row.is_public)),
+    isPkceExempt: Boolean(Number(row.is_pkce_exempt)),
+    createdAt: fromSqlDatetime(row.created_at),
+    updatedAt: fromSqlDatetime(row.updated_at),
+  });
+}
 
 export interface NewClient {
   name: string;
@@ -31,9 +59,9 @@ export interface ClientView {
   client_id: string;
   name: string;
   redirect_uris: string[];
-  grant_types: GrantType[];
+  grant_types: string[];
   scope: string;
-  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  token_endpoint_auth_method: string;
   is_public: boolean;
   pkce_exempt: boolean;
   created_at: string;
@@ -71,19 +99,31 @@ function metadataError(description: string): OAuthError {
 /** Registered clients: registration, lookup and secret management. */
 @Injectable()
 export class ClientsService {
-  constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
+  constructor(
+    @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
+    // The grant registry lives with the grants (TokensModule), which authenticate clients through this module.
+    @Inject(forwardRef(() => GrantRegistry)) private readonly grants: GrantRegistry,
+    private readonly authMethods: ClientAuthMethodRegistry,
+  ) {}
 
   /** Registers a client; the secret (confidential clients only) is returned once and stored as a hash. */
   async create(input: NewClient): Promise<{ client: ClientEntity; clientSecret?: string }> {
     const client = this.buildClient(input);
-    const clientSecret = client.isPublic ? undefined : randomToken(32);
+    const usesSecret = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientSecret === true;
+    const clientSecret = usesSecret ? randomToken(32) : undefined;
     client.secretHash = clientSecret ? sha256Hex(clientSecret) : null;
     await this.clients.insert(client);
     return { client, clientSecret };
   }
 
-  findById(clientId: string): Promise<ClientEntity | null> {
-    return this.clients.findOneBy({ clientId });
+  /**
+   * The one read path for a client row, used on every authenticated request: one prepared
+   * statement, since the query builder would cost more than the query.
+   */
+  async findById(clientId: string): Promise<ClientEntity | null> {
+    if (clientId.length > MAX_CLIENT_ID_LENGTH) return null;
+    const rows: ClientRow[] = await this.clients.query(SELECT_CLIENT, [clientId]);
+    return rows.length === 1 ? toClient(rows[0]) : null;
   }
 
   async getById(clientId: string): Promise<ClientEntity> {
@@ -121,31 +161,31 @@ export class ClientsService {
 
     const isPublic = input.isPublic ?? false;
     const authMethod = input.tokenEndpointAuthMethod ?? (isPublic ? 'none' : 'client_secret_basic');
-    if (!AUTH_METHODS.includes(authMethod as TokenEndpointAuthMethod)) {
-      throw metadataError(`token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
+    const method = this.authMethods.find(authMethod);
+    if (!method) {
+      throw metadataError(`token_endpoint_auth_method must be one of ${this.authMethods.names.join(', ')}`);
     }
-    if (isPublic !== (authMethod === 'none')) {
-      throw metadataError('a public client authenticates with "none", a confidential client with a secret');
+    if (isPublic === method.isCredential) {
+      throw metadataError('a public client authenticates with "none", a confidential client with a credential');
     }
 
     const grantTypes = [...new Set(input.grantTypes ?? ['authorization_code', 'refresh_token'])];
-    const unknown = grantTypes.filter((grant) => !GRANT_TYPES.includes(grant as GrantType));
-    if (unknown.length > 0 || grantTypes.length === 0) {
-      throw metadataError(`grant_types must be drawn from ${GRANT_TYPES.join(', ')}`);
+    const descriptors = grantTypes.map((grantType) => this.grants.describe(grantType));
+    if (descriptors.some((grant) => grant === undefined) || grantTypes.length === 0) {
+      throw metadataError(`grant_types must be drawn from ${this.grants.registrableGrantTypes.join(', ')}`);
     }
-    // RFC 6749 §4.4: client credentials only for confidential clients.
-    if (isPublic && grantTypes.includes('client_credentials')) {
-      throw metadataError('a public client cannot use client_credentials');
-    }
+    // RFC 6749 §4.4: e.g. client credentials only for confidential clients.
+    const closed = descriptors.find((grant) => isPublic && grant?.isPublicClientAllowed === false);
+    if (closed) throw metadataError(`a public client cannot use ${closed.grantType}`);
 
     const redirectUris = [...new Set(input.redirectUris ?? [])];
     for (const uri of redirectUris) {
       const problem = redirectUriProblem(uri);
       if (problem) throw new OAuthError('invalid_redirect_uri', `redirect_uri "${uri}" ${problem}`);
     }
-    const needsRedirect = grantTypes.includes('authorization_code') || grantTypes.includes('implicit');
-    if (needsRedirect && redirectUris.length === 0) {
-      throw new OAuthError('invalid_redirect_uri', 'authorization_code and implicit clients need a redirect URI');
+    const redirected = descriptors.filter((grant) => grant?.usesRedirectUri).map((grant) => grant?.grantType);
+    if (redirected.length > 0 && redirectUris.length === 0) {
+      throw new OAuthError('invalid_redirect_uri', `${redirected.join(' and ')} clients need a redirect URI`);
     }
 
     const scopes = parseScope(input.scope ?? KNOWN_SCOPES.join(' '));
@@ -159,9 +199,9 @@ export class ClientsService {
       name,
       secretHash: null,
       redirectUris,
-      grantTypes: grantTypes as GrantType[],
+      grantTypes,
       scope: formatScope(scopes),
-      tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod,
+      tokenEndpointAuthMethod: authMethod,
       isPublic,
       isPkceExempt: input.isPkceExempt ?? false,
       createdAt: now,

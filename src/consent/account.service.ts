@@ -1,3 +1,4 @@
+import { MAX_CLIENT_ID_LENGTH } from '../clients/client.entity';
 import { Injectable } from '@nestjs/common';
 import { UsersService } from '../users/users.service';
 import { ConsentService } from './consent.service';
@@ -38,7 +39,7 @@ export class AccountService {
     const session = await this.sessions.findAuthenticated(sessionToken);
     if (!session?.userId || !this.sessions.isValidCsrfToken(session, field(body, 'csrf_token'))) return FORM_EXPIRED;
     const clientId = field(body, 'client_id');
-    if (clientId === undefined || clientId.length > 64) {
+    if (clientId === undefined || clientId.length > MAX_CLIENT_ID_LENGTH) {
       return errorPage(400, 'invalid_request', 'Choose an application to revoke.', 'Invalid request');
     }
     await this.consents.revoke(session.userId, clientId);

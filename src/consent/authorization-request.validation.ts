@@ -1,6 +1,7 @@
 import type { ClientEntity } from '../clients/client.entity';
 import { isRegisteredRedirectUri } from '../clients/redirect-uri';
 import type { OAuthErrorCode } from '../common/oauth/oauth.error';
+import { BoundChallenge, checkCodeChallenge } from '../common/oauth/pkce';
 import { isKnownScope, parseScope } from '../common/oauth/scopes';
 
 export type ResponseType = 'code' | 'token';
@@ -22,7 +23,7 @@ export interface ValidAuthorizationRequest extends RedirectTarget {
   requestedRedirectUri: string | null;
   scopes: string[];
   codeChallenge: string | null;
-  codeChallengeMethod: 'S256' | null;
+  codeChallengeMethod: string | null;
   prompt: PromptValue[];
 }
 
@@ -39,8 +40,6 @@ export interface ValidationContext {
 
 /** Longest state echoed back; longer ones make Location headers that proxies drop. */
 export const MAX_STATE_LENGTH = 2048;
-/** RFC 7636 §4.2: code_challenge = 43*128unreserved. */
-const CODE_CHALLENGE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
 const PROMPT_VALUES: readonly PromptValue[] = ['none', 'login', 'consent'];
 
 type Parameter = { kind: 'absent' } | { kind: 'repeated' } | { kind: 'value'; value: string };
@@ -72,7 +71,7 @@ export async function checkAuthorizationRequest(
   const clientId = read(params, 'client_id');
   if (clientId.kind === 'repeated') return page('invalid_request', 'The client_id parameter is repeated.');
   if (clientId.kind === 'absent') return page('invalid_request', 'The client_id parameter is missing.');
-  const client = clientId.value.length <= 64 ? await context.findClient(clientId.value) : null;
+  const client = await context.findClient(clientId.value);
   if (!client) return page('invalid_client', 'The client_id does not name a registered client.');
 
   const redirect = read(params, 'redirect_uri');
@@ -146,27 +145,15 @@ export async function checkAuthorizationRequest(
   }
   if (scopes.length === 0) return fail('invalid_scope', 'The client has no scope to ask for.');
 
-  let codeChallenge: string | null = null;
-  let codeChallengeMethod: 'S256' | null = null;
+  let pkce: BoundChallenge = { codeChallenge: null, codeChallengeMethod: null };
   if (responseType === 'code') {
-    const challenge = read(params, 'code_challenge');
-    const method = read(params, 'code_challenge_method');
-    if (challenge.kind === 'value') {
-      // RFC 7636 §4.3: a missing method means plain, which RFC 9700 §2.1.1 and PRODUCT P8 refuse.
-      if (method.kind !== 'value' || method.value !== 'S256') {
-        return fail('invalid_request', 'Code challenge transform algorithm not supported; use S256.');
-      }
-      if (!CODE_CHALLENGE_PATTERN.test(challenge.value)) {
-        return fail('invalid_request', 'The code_challenge must be 43 to 128 unreserved characters.');
-      }
-      codeChallenge = challenge.value;
-      codeChallengeMethod = 'S256';
-    } else if (method.kind === 'value') {
-      return fail('invalid_request', 'The code_challenge_method is sent without a code_challenge.');
-    } else if (!client.isPkceExempt) {
-      // RFC 7636 §4.4.1, RFC 9700 §2.1.1: PKCE for every client unless an operator exempted it.
-      return fail('invalid_request', 'A code challenge is required (PKCE with S256).');
-    }
+    const valueOf = (name: string) => {
+      const parameter = read(params, name);
+      return parameter.kind === 'value' ? parameter.value : undefined;
+    };
+    const checked = checkCodeChallenge(client, valueOf('code_challenge'), valueOf('code_challenge_method'));
+    if ('problem' in checked) return fail('invalid_request', checked.problem);
+    pkce = checked.bound;
   }
 
   const promptParam = read(params, 'prompt');
@@ -192,8 +179,7 @@ export async function checkAuthorizationRequest(
       responseType,
       requestedRedirectUri: redirect.kind === 'value' ? redirect.value : null,
       scopes,
-      codeChallenge,
-      codeChallengeMethod,
+      ...pkce,
       prompt,
     },
   };

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { AttemptLimiter } from '../common/throttling/attempt-limiter.service';
+import { FailureBudget, Throttle, throttleKey } from '../common/throttling/throttle.service';
 import { limitsConfig } from '../config/limits.config';
 import { UsersService } from '../users/users.service';
 import { InteractionService } from './interaction.service';
@@ -26,7 +26,7 @@ export class LoginService {
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly interactions: InteractionService,
-    private readonly limiter: AttemptLimiter,
+    private readonly throttle: Throttle,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
   ) {}
 
@@ -67,34 +67,24 @@ export class LoginService {
     });
     if (username === '' || password === '') return form(400, 'Enter your username and password.');
 
-    const keys = [`login:user:${username.toLowerCase()}`, `login:address:${address}`];
-    const budgets = [
-      this.limits.loginFailuresPer15Minutes,
-      this.limits.loginFailuresPer15Minutes * ADDRESS_LIMIT_FACTOR,
-    ];
-    if (this.limits.isEnabled) {
-      const blocked = keys
-        .map((key, index) => this.limiter.check(key, budgets[index], LOGIN_FAILURE_WINDOW_SECONDS))
-        .find((decision) => decision.isBlocked);
-      if (blocked) {
-        const minutes = Math.ceil(blocked.retryAfterSeconds / 60);
-        return form(
-          429,
-          `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`,
-          blocked.retryAfterSeconds,
-        );
-      }
+    const [userBudget, addressBudget] = this.budgets(username, address);
+    const blocked = this.throttle.firstBlocked([userBudget, addressBudget]);
+    if (blocked) {
+      const minutes = Math.ceil(blocked.retryAfterSeconds / 60);
+      return form(
+        429,
+        `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`,
+        blocked.retryAfterSeconds,
+      );
     }
 
     // The same answer for an unknown user and a wrong password; verifyPassword spends the same time on both.
     const user = password.length <= MAX_PASSWORD_LENGTH ? await this.users.verifyPassword(username, password) : null;
     if (!user) {
-      if (this.limits.isEnabled) {
-        await Promise.all(keys.map((key) => this.limiter.recordFailure(key, LOGIN_FAILURE_WINDOW_SECONDS)));
-      }
+      await this.throttle.recordFailure([userBudget, addressBudget]);
       return form(400, WRONG_CREDENTIALS);
     }
-    await this.limiter.reset(keys[0]);
+    await this.throttle.reset(userBudget);
 
     const signedIn = await this.sessions.signIn(session, user.id);
     if (interaction !== undefined) {
@@ -102,5 +92,15 @@ export class LoginService {
       return { ...next, sessionToken: signedIn.newToken };
     }
     return redirectTo(returnTo ?? DEFAULT_LANDING, signedIn.newToken);
+  }
+
+  /** RFC 6819 §4.4.3.6: failed sign-ins counted per username and, more loosely, per address. */
+  private budgets(username: string, address: string): [FailureBudget, FailureBudget] {
+    const limit = this.limits.loginFailuresPer15Minutes;
+    const windowSeconds = LOGIN_FAILURE_WINDOW_SECONDS;
+    return [
+      { key: throttleKey('login', 'user', username.toLowerCase()), limit, windowSeconds },
+      { key: throttleKey('login', 'address', address), limit: limit * ADDRESS_LIMIT_FACTOR, windowSeconds },
+    ];
   }
 }

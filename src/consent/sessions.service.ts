@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
 import { constantTimeEqual, randomToken, sha256Hex } from '../common/crypto';
-import { TransactionsService } from '../tokens/transactions.service';
+import { TransactionsService } from '../database/transactions.service';
 import { AuthorizationRequestEntity } from './authorization-request.entity';
 import { LoginSessionEntity } from './login-session.entity';
 

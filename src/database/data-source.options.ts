@@ -19,22 +19,36 @@ export function isMysqlUrl(url: string): boolean {
 
 export type MysqlFlavor = 'mysql' | 'mariadb';
 
+/** The connection fields of a `mysql://` or `mariadb://` URL; the one place that parses one. */
+export interface MysqlAddress {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** Empty when the URL names no database. */
+  database: string;
+}
+
+export function parseMysqlUrl(value: string): MysqlAddress {
+  const url = new URL(value.replace(/^mariadb:/, 'mysql:'));
+  return {
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')),
+  };
+}
+
 /**
  * MySQL or MariaDB? `mysql://` serves both, but TypeORM reads the schema of each differently
  * (MariaDB reports defaults and constraints its own way), so ask the server once at boot. When the
  * app runs its own migrations it also creates the database if it does not exist yet.
  */
 export async function detectMysqlFlavor(db: DatabaseConfig): Promise<MysqlFlavor> {
-  const url = new URL(db.url.replace(/^mariadb:/, 'mysql:'));
-  const connection = await createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    connectTimeout: db.connectTimeoutMs,
-  });
+  const { host, port, user, password, database } = parseMysqlUrl(db.url);
+  const connection = await createConnection({ host, port, user, password, connectTimeout: db.connectTimeoutMs });
   try {
-    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
     if (db.migrationsRun && database) {
       // A fresh server needs no manual step; without the privilege, the connection error below says why.
       await connection
@@ -78,15 +92,15 @@ export function buildDataSourceOptions(
 
   if (isMysqlUrl(db.url)) {
     // Explicit fields, not `url`: the schema tools need the database name to scope their queries.
-    const url = new URL(db.url.replace(/^mariadb:/, 'mysql:'));
+    const address = parseMysqlUrl(db.url);
     return {
       ...common,
       type: flavor,
-      host: url.hostname,
-      port: Number(url.port || 3306),
-      username: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-      database: decodeURIComponent(url.pathname.replace(/^\//, '')),
+      host: address.host,
+      port: address.port,
+      username: address.user,
+      password: address.password,
+      database: address.database,
       charset: 'utf8mb4',
       // Dates are written and read as UTC whatever the process's time zone.
       timezone: 'Z',

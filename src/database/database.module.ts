@@ -1,9 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig } from '../config/database.config';
 import { resolveDataSourceOptions } from './data-source.options';
+import { TransactionsService } from './transactions.service';
 
+/** The connection and the unit-of-work helper every module writes through (global, like the connection). */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -17,5 +20,7 @@ import { resolveDataSourceOptions } from './data-source.options';
       }),
     }),
   ],
+  providers: [TransactionsService],
+  exports: [TransactionsService],
 })
 export class DatabaseModule {}

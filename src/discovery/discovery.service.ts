@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ClientAuthMethodRegistry } from '../clients/auth-methods/client-auth-method.registry';
+import { CODE_CHALLENGE_METHODS } from '../common/oauth/pkce';
 import { KNOWN_SCOPES } from '../common/oauth/scopes';
 import { oauthConfig } from '../config/oauth.config';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
@@ -29,7 +31,11 @@ export interface AuthorizationServerMetadata {
 export class DiscoveryService {
   readonly metadata: Readonly<AuthorizationServerMetadata>;
 
-  constructor(@Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>, grants: GrantRegistry) {
+  constructor(
+    @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
+    grants: GrantRegistry,
+    authMethods: ClientAuthMethodRegistry,
+  ) {
     const base = oauth.baseUrl;
     this.metadata = Object.freeze({
       // RFC 8414 §3.3: identical to the issuer identifier that tokens carry.
@@ -43,12 +49,13 @@ export class DiscoveryService {
       // RFC 9700 §2.1.2: `token` (implicit) only when the operator enabled it.
       response_types_supported: oauth.allowImplicitGrant ? ['code', 'token'] : ['code'],
       response_modes_supported: oauth.allowImplicitGrant ? ['query', 'fragment'] : ['query'],
-      grant_types_supported: [...grants.grantTypes, ...(oauth.allowImplicitGrant ? ['implicit'] : [])],
+      grant_types_supported: grants.grantTypes,
       // RFC 9700 §2.1.1: S256 only, plain is refused.
-      code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      code_challenge_methods_supported: [...CODE_CHALLENGE_METHODS],
+      token_endpoint_auth_methods_supported: authMethods.names,
+      // RFC 7662 §2.1: introspection is for clients that can prove who they are.
+      introspection_endpoint_auth_methods_supported: authMethods.credentialNames,
+      revocation_endpoint_auth_methods_supported: authMethods.names,
       // RFC 9207 §3: every authorization response carries `iss`.
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${base}/docs`,

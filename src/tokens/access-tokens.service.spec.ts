@@ -5,7 +5,7 @@ import type { oauthConfig } from '../config/oauth.config';
 import type { AccessTokenEntity } from './access-token.entity';
 import { AccessTokenClaims, AccessTokensService } from './access-tokens.service';
 import type { KeysService } from './keys/keys.service';
-import type { TransactionsService } from './transactions.service';
+import type { TransactionsService } from '../database/transactions.service';
 
 const LEEWAY_SECONDS = 30;
 

@@ -8,8 +8,8 @@ import { oauthConfig } from '../config/oauth.config';
 import { AccessTokenEntity } from './access-token.entity';
 import { KeysService, SIGNING_ALGORITHM } from './keys/keys.service';
 import { GroupCommit } from '../database/group-commit';
-import { toSqlDatetime } from './sql-datetime';
-import { TransactionsService } from './transactions.service';
+import { toSqlDatetime } from '../database/sql-time';
+import { TransactionsService } from '../database/transactions.service';
 
 const INSERT_ACCESS_TOKENS =
   'INSERT INTO access_tokens (jti, grant_id, client_id, user_id, scope, expires_at, revoked_at, created_at) VALUES ';

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
+import { EntityManager, MoreThan, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { oauthConfig } from '../config/oauth.config';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
-import { Redemption } from './redemption';
+import { consumeOnce, Consumption } from '../database/single-use';
 
 export interface NewAuthorizationCode {
   clientId: string;
@@ -48,27 +48,26 @@ export class AuthorizationCodesService {
   }
 
   /**
-   * Marks the code consumed if it is this client's, unconsumed and unexpired. RFC 6749 §4.1.2:
-   * single use is decided by one conditional UPDATE (affected rows), run in the caller's transaction
-   * so that a failure before the tokens are stored leaves the code redeemable.
+   * Marks the code consumed if it is this client's, unconsumed and unexpired (RFC 6749 §4.1.2:
+   * single use), in the caller's transaction.
    */
-  async consume(
+  consume(
     manager: EntityManager,
     code: string,
     clientId: string,
     now = new Date(),
-  ): Promise<Redemption<AuthorizationCodeEntity>> {
-    const codeHash = sha256Hex(code);
-    const result = await manager.update(
-      AuthorizationCodeEntity,
-      { codeHash, clientId, consumedAt: IsNull(), expiresAt: MoreThan(now) },
-      { consumedAt: now },
+  ): Promise<Consumption<AuthorizationCodeEntity>> {
+    return consumeOnce(
+      manager,
+      {
+        entity: AuthorizationCodeEntity,
+        where: { codeHash: sha256Hex(code) },
+        usedColumn: 'consumedAt',
+        usable: { clientId, expiresAt: MoreThan(now) },
+        // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
+        isOwnedBy: (record) => record.clientId === clientId,
+      },
+      now,
     );
-    const record = await manager.findOneBy(AuthorizationCodeEntity, { codeHash });
-    // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
-    if (!record || record.clientId !== clientId) return { status: 'invalid' };
-    if (result.affected === 1) return { status: 'redeemed', record };
-    if (record.consumedAt !== null) return { status: 'replayed', grantId: record.grantId };
-    return { status: 'invalid' };
   }
 }

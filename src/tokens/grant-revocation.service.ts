@@ -3,7 +3,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import { AccessTokenEntity } from './access-token.entity';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
-import { TransactionsService } from './transactions.service';
+import { TransactionsService } from '../database/transactions.service';
 
 /** Revokes whole sets of tokens at once: a token family, or everything a client holds for a user. */
 @Injectable()

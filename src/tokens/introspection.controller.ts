@@ -1,7 +1,7 @@
 import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { clientCredentialsOf } from './client-credentials';
+import { clientAuthenticationRequestOf } from '../clients/client-authentication.service';
 import { IntrospectionRequestDto } from './dto/introspection-request.dto';
 import { IntrospectionResponseDto } from './dto/introspection-response.dto';
 import { FormContentTypeGuard } from './form-content-type.guard';
@@ -18,6 +18,6 @@ export class IntrospectionController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   introspect(@Body() body: IntrospectionRequestDto, @Req() request: FastifyRequest): Promise<IntrospectionResponseDto> {
-    return this.introspection.introspect(body, clientCredentialsOf(request, body));
+    return this.introspection.introspect(body, clientAuthenticationRequestOf(request));
   }
 }

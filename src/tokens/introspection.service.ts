@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ClientAuthenticationService, ClientCredentials } from '../clients/client-authentication.service';
-import { OAuthError } from '../common/oauth/oauth.error';
-import { AttemptLimiter } from '../common/throttling/attempt-limiter.service';
+import { ClientAuthenticationRequest, ClientAuthenticationService } from '../clients/client-authentication.service';
+import { FailureBudget, Throttle, throttleKey } from '../common/throttling/throttle.service';
 import { limitsConfig } from '../config/limits.config';
 import { oauthConfig } from '../config/oauth.config';
 import { AccessTokensService } from './access-tokens.service';
@@ -21,29 +20,28 @@ export class IntrospectionService {
     private readonly accessTokens: AccessTokensService,
     private readonly refreshTokens: RefreshTokensService,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
-    private readonly misses: AttemptLimiter,
+    private readonly throttle: Throttle,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
   ) {}
 
-  async introspect(dto: IntrospectionRequestDto, credentials: ClientCredentials): Promise<IntrospectionResponseDto> {
+  async introspect(
+    dto: IntrospectionRequestDto,
+    credentials: ClientAuthenticationRequest,
+  ): Promise<IntrospectionResponseDto> {
     // RFC 7662 §2.1: the endpoint MUST require authorization; here, a confidential client.
     const client = await this.clientAuthentication.authenticate(credentials, { isPublicClientAllowed: false });
     // RFC 7662 §4: a client that keeps asking about tokens that do not exist is scanning for them.
-    const scanKey = `introspect-miss:client:${client.clientId}`;
-    if (this.limits.isEnabled) {
-      const decision = this.misses.check(scanKey, this.limits.introspectionMissesPerMinute);
-      if (decision.isBlocked) {
-        throw new OAuthError('temporarily_unavailable', 'Too many introspections of inactive tokens', {
-          status: 429,
-          retryAfterSeconds: decision.retryAfterSeconds,
-        });
-      }
-    }
+    const misses: FailureBudget = {
+      key: throttleKey('introspect-miss', 'client', client.clientId),
+      limit: this.limits.introspectionMissesPerMinute,
+      windowSeconds: 60,
+    };
+    this.throttle.throwIfBlocked([misses], 'Too many introspections of inactive tokens');
     // RFC 7662 §2.1: token_type_hint is only a hint; the token's shape tells the kinds apart.
     const response = looksLikeAccessToken(dto.token)
       ? await this.introspectAccessToken(dto.token)
       : await this.introspectRefreshToken(dto.token, client.clientId);
-    if (!response.active && this.limits.isEnabled) void this.misses.recordFailure(scanKey, 60);
+    if (!response.active) void this.throttle.recordFailure([misses]);
     return response;
   }
 

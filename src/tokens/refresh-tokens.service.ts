@@ -5,9 +5,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { oauthConfig } from '../config/oauth.config';
-import { Redemption } from './redemption';
+import { consumeOnce, Consumption } from '../database/single-use';
 import { RefreshTokenEntity } from './refresh-token.entity';
-import { toSqlDatetime } from './sql-datetime';
+import { toSqlDatetime } from '../database/sql-time';
 
 const INSERT_REFRESH_TOKEN =
   'INSERT INTO refresh_tokens (id, token_hash, grant_id, client_id, user_id, scope, expires_at, used_at, revoked_at, created_at) ' +
@@ -48,27 +48,26 @@ export class RefreshTokensService {
   }
 
   /**
-   * Marks the token used if it is this client's, unused, unrevoked and unexpired. RFC 9700 §4.14.2:
-   * single use is decided by one conditional UPDATE (affected rows), so racing requests, in this
-   * process or another, see at most one success.
+   * Marks the token used if it is this client's, unused, unrevoked and unexpired (RFC 9700
+   * §4.14.2: every refresh token is single use), in the caller's transaction.
    */
-  async redeem(
+  redeem(
     manager: EntityManager,
     token: string,
     clientId: string,
     now = new Date(),
-  ): Promise<Redemption<RefreshTokenEntity>> {
-    const tokenHash = sha256Hex(token);
-    const result = await manager.update(
-      RefreshTokenEntity,
-      { tokenHash, clientId, usedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(now) },
-      { usedAt: now },
+  ): Promise<Consumption<RefreshTokenEntity>> {
+    return consumeOnce(
+      manager,
+      {
+        entity: RefreshTokenEntity,
+        where: { tokenHash: sha256Hex(token) },
+        usedColumn: 'usedAt',
+        usable: { clientId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+        isOwnedBy: (record) => record.clientId === clientId,
+      },
+      now,
     );
-    const record = await manager.findOneBy(RefreshTokenEntity, { tokenHash });
-    if (!record || record.clientId !== clientId) return { status: 'invalid' };
-    if (result.affected === 1) return { status: 'redeemed', record };
-    if (record.usedAt !== null) return { status: 'replayed', grantId: record.grantId };
-    return { status: 'invalid' };
   }
 
   /** The token's record while it can still be used: unused, unrevoked, unexpired. */

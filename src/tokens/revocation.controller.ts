@@ -1,7 +1,7 @@
 import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { clientCredentialsOf } from './client-credentials';
+import { clientAuthenticationRequestOf } from '../clients/client-authentication.service';
 import { RevocationRequestDto } from './dto/revocation-request.dto';
 import { FormContentTypeGuard } from './form-content-type.guard';
 import { RevocationService } from './revocation.service';
@@ -18,7 +18,7 @@ export class RevocationController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   async revoke(@Body() body: RevocationRequestDto, @Req() request: FastifyRequest): Promise<Record<string, never>> {
-    await this.revocation.revoke(body, clientCredentialsOf(request, body));
+    await this.revocation.revoke(body, clientAuthenticationRequestOf(request));
     return {};
   }
 }

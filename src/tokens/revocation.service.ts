@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ClientAuthenticationService, ClientCredentials } from '../clients/client-authentication.service';
+import { ClientAuthenticationRequest, ClientAuthenticationService } from '../clients/client-authentication.service';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { AccessTokensService } from './access-tokens.service';
 import { RevocationRequestDto } from './dto/revocation-request.dto';
 import { GrantRevocationService } from './grant-revocation.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { looksLikeAccessToken } from './token-kind';
-import { TransactionsService } from './transactions.service';
+import { TransactionsService } from '../database/transactions.service';
 
 /** RFC 7009: a client revokes one of its own tokens. */
 @Injectable()
@@ -20,7 +20,7 @@ export class RevocationService {
   ) {}
 
   /** Resolves when the token is revoked or was never valid (RFC 7009 §2.2: both answer 200). */
-  async revoke(dto: RevocationRequestDto, credentials: ClientCredentials): Promise<void> {
+  async revoke(dto: RevocationRequestDto, credentials: ClientAuthenticationRequest): Promise<void> {
     const client = await this.clientAuthentication.authenticate(credentials, { isPublicClientAllowed: true });
     // RFC 7009 §2.1: token_type_hint may be ignored; the token's shape tells the kinds apart.
     if (looksLikeAccessToken(dto.token)) await this.revokeAccessToken(dto.token, client.clientId);

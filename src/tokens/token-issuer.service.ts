@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AccessTokensService } from './access-tokens.service';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { RefreshTokensService } from './refresh-tokens.service';
-import { TransactionsService } from './transactions.service';
+import { TransactionsService } from '../database/transactions.service';
 
 export interface TokenPairInput {
   clientId: string;

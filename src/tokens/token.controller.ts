@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { clientCredentialsOf } from './client-credentials';
-import { TokenRequestDto } from './dto/token-request.dto';
+import { clientAuthenticationRequestOf } from '../clients/client-authentication.service';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { FormContentTypeGuard } from './form-content-type.guard';
 import { KeysService, PublicJwk } from './keys/keys.service';
@@ -16,14 +15,15 @@ export class TokenController {
     private readonly keys: KeysService,
   ) {}
 
+  /** The form body goes to the grant it names: each grant declares and validates its own parameters. */
   @Post('token')
   @HttpCode(200)
   @UseGuards(FormContentTypeGuard)
   // RFC 6749 §5.1: token responses must not be cached.
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  token(@Body() body: TokenRequestDto, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
-    return this.tokens.exchange(body, clientCredentialsOf(request, body));
+  token(@Req() request: FastifyRequest): Promise<TokenResponseDto> {
+    return this.tokens.exchange(clientAuthenticationRequestOf(request));
   }
 
   /** RFC 7517 key set of the access-token signing keys (RFC 8414 `jwks_uri`). */

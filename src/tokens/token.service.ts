@@ -1,73 +1,56 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ClientAuthenticationService, ClientCredentials } from '../clients/client-authentication.service';
+import { ClientAuthMethodRegistry } from '../clients/auth-methods/client-auth-method.registry';
+import { ClientAuthenticationRequest, ClientAuthenticationService } from '../clients/client-authentication.service';
 import { OAuthError } from '../common/oauth/oauth.error';
-import { RequestRateLimiter } from '../common/throttling/request-rate-limiter.service';
+import { readParameter, refuseStructuredParameters } from '../common/oauth/parameters';
+import { validateOAuthParameters } from '../common/pipes/oauth-validation.pipe';
+import { Throttle, throttleKey } from '../common/throttling/throttle.service';
 import { limitsConfig } from '../config/limits.config';
-import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { GrantRegistry } from './grants/grant.registry';
-import { TokenRequest, TokenRequestParameter } from './grants/grant.interface';
 
-const PARAMETER_NAMES: Record<TokenRequestParameter, string> = {
-  code: 'code',
-  redirectUri: 'redirect_uri',
-  codeVerifier: 'code_verifier',
-  refreshToken: 'refresh_token',
-  scope: 'scope',
-  username: 'username',
-  password: 'password',
-};
-
-function toTokenRequest(dto: TokenRequestDto): TokenRequest {
-  return {
-    grantType: dto.grant_type,
-    code: dto.code,
-    redirectUri: dto.redirect_uri,
-    codeVerifier: dto.code_verifier,
-    refreshToken: dto.refresh_token,
-    scope: dto.scope,
-    username: dto.username,
-    password: dto.password,
-  };
-}
-
-/** The token endpoint (RFC 6749 §3.2): pick the grant, authenticate the client, let the grant answer. */
+/**
+ * The token endpoint (RFC 6749 §3.2) in named steps: pick the grant by `grant_type`, validate the
+ * parameters that grant reads (and only those), authenticate the client, check the client may use
+ * the grant, let the grant answer.
+ */
 @Injectable()
 export class TokenService {
+  /** Every parameter the endpoint reads for some grant or client-authentication method. */
+  private readonly knownParameters: ReadonlySet<string>;
+
   constructor(
     private readonly grants: GrantRegistry,
     private readonly clientAuthentication: ClientAuthenticationService,
-    private readonly rateLimiter: RequestRateLimiter,
+    private readonly throttle: Throttle,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
-  ) {}
+    authMethods: ClientAuthMethodRegistry,
+  ) {
+    this.knownParameters = new Set(['grant_type', ...grants.parameterNames, ...authMethods.parameterNames]);
+  }
 
-  async exchange(dto: TokenRequestDto, credentials: ClientCredentials): Promise<TokenResponseDto> {
-    const grant = this.grants.get(dto.grant_type);
-    const request = toTokenRequest(dto);
-    const missing = grant.requiredParameters.find((name) => request[name] === undefined || request[name] === '');
-    if (missing) throw OAuthError.invalidRequest(`${PARAMETER_NAMES[missing]} is required`);
+  async exchange(request: ClientAuthenticationRequest): Promise<TokenResponseDto> {
+    refuseStructuredParameters(request.parameters, this.knownParameters);
+    const grantType = readParameter(request.parameters, 'grant_type', 100);
+    if (grantType === undefined) throw OAuthError.invalidRequest('grant_type is required');
+    const grant = this.grants.get(grantType);
+    const parameters = await validateOAuthParameters(grant.parameters, request.parameters);
 
-    const client = await this.clientAuthentication.authenticate(credentials, {
+    const client = await this.clientAuthentication.authenticate(request, {
       isPublicClientAllowed: grant.isPublicClientAllowed,
     });
-    this.throwIfOverRate(client.clientId);
+    // RFC 6819 §5.1.5.12 (limit token requests): a per-client budget, shared by every instance.
+    this.throttle.throwIfOverRate(
+      throttleKey('token', 'client', client.clientId),
+      this.limits.tokenRequestsPerMinute,
+      60,
+      'Too many token requests for this client',
+    );
     // RFC 6749 §5.2: the client is not authorized to use this grant type.
     if (!client.grantTypes.includes(grant.grantType)) {
       throw new OAuthError('unauthorized_client', 'The client is not registered for this grant type');
     }
-    return grant.handle(client, request);
-  }
-
-  /** RFC 6819 §5.1.5.12 (limit token requests): a per-client budget, shared by every instance. */
-  private throwIfOverRate(clientId: string): void {
-    if (!this.limits.isEnabled) return;
-    const decision = this.rateLimiter.hit(`token:client:${clientId}`, this.limits.tokenRequestsPerMinute, 60);
-    if (decision.isBlocked) {
-      throw new OAuthError('temporarily_unavailable', 'Too many token requests for this client', {
-        status: 429,
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
-    }
+    return grant.handle(client, parameters);
   }
 }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
@@ -26,7 +26,7 @@ import { TokenCleanupService } from './token-cleanup.service';
 import { TokenIssuer } from './token-issuer.service';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
-import { TransactionsService } from './transactions.service';
+import { RedemptionService } from './redemption.service';
 
 /** A new grant is one class in grants/ and one entry here. */
 const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant, PasswordGrant];
@@ -35,7 +35,7 @@ const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTo
   imports: [
     TypeOrmModule.forFeature([SigningKeyEntity, AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity]),
     JwtModule.register({}),
-    ClientsModule,
+    forwardRef(() => ClientsModule),
     UsersModule,
   ],
   controllers: [TokenController, IntrospectionController, RevocationController],
@@ -45,7 +45,7 @@ const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTo
     AuthorizationCodesService,
     RefreshTokensService,
     GrantRevocationService,
-    TransactionsService,
+    RedemptionService,
     TokenIssuer,
     ...GRANT_CLASSES,
     { provide: GRANTS, useFactory: (...grants: Grant[]) => grants, inject: GRANT_CLASSES },
@@ -63,7 +63,6 @@ const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTo
     RefreshTokensService,
     GrantRevocationService,
     GrantRegistry,
-    TransactionsService,
   ],
 })
 export class TokensModule {}

@@ -40,10 +40,6 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
-  findByUsername(username: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ username });
-  }
-
   count(): Promise<number> {
     return this.users.count();
   }

@@ -36,6 +36,16 @@ function pipe(forbidUnknown: boolean): ValidationPipe {
   });
 }
 
+const lenient = pipe(false);
+
+/**
+ * Validates an OAuth endpoint's parameters against a DTO class (class-validator) with the rules of
+ * OAuthParameters; for parameters that depend on the request, e.g. the grant's at the token endpoint.
+ */
+export async function validateOAuthParameters<T extends object>(metatype: new () => T, value: unknown): Promise<T> {
+  return (await lenient.transform(withoutEmptyValues(value, metatype), { type: 'body', metatype })) as T;
+}
+
 /**
  * The global pipe: whitelist and transform every body, query and parameter object; unknown
  * fields are refused, except on OAuth endpoints (see OAuthParameters). Failures are invalid_request.
@@ -43,33 +53,36 @@ function pipe(forbidUnknown: boolean): ValidationPipe {
 @Injectable()
 export class AppValidationPipe implements PipeTransform {
   private readonly strict = pipe(true);
-  private readonly lenient = pipe(false);
 
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     const metatype = metadata.metatype;
     if (!metatype || !Reflect.getMetadata(OAUTH_PARAMETERS, metatype)) return this.strict.transform(value, metadata);
-    return this.lenient.transform(this.withoutEmptyValues(value, metatype), metadata);
+    return lenient.transform(withoutEmptyValues(value, metatype), metadata);
   }
+}
 
-  private withoutEmptyValues(value: unknown, metatype: abstract new (...args: never[]) => unknown): unknown {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-    const result: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(value)) {
-      const bracketed = /^([^[\]]+)\[.*\]$/.exec(key);
-      if (bracketed && isDeclaredParameter(metatype, bracketed[1])) {
-        throw OAuthError.invalidRequest(`Parameter "${bracketed[1]}" must be a single value`);
-      }
-      // RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted."
-      if (field === '') continue;
-      result[key] = field;
+function withoutEmptyValues(value: unknown, metatype: abstract new (...args: never[]) => unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    const bracketed = /^([^[\]]+)\[.*\]$/.exec(key);
+    if (bracketed && isDeclaredParameter(metatype, bracketed[1])) {
+      throw OAuthError.invalidRequest(`Parameter "${bracketed[1]}" must be a single value`);
     }
-    return result;
+    // RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted."
+    if (field === '') continue;
+    result[key] = field;
   }
+  return result;
 }
 
 /** Whether the DTO declares this parameter (through its class-validator decorators). */
 function isDeclaredParameter(metatype: abstract new (...args: never[]) => unknown, name: string): boolean {
-  return getMetadataStorage()
-    .getTargetValidationMetadatas(metatype, '', true, false)
-    .some((entry) => entry.propertyName === name);
+  return declaredParameters(metatype).includes(name);
+}
+
+/** The parameter names a DTO declares through its class-validator decorators. */
+export function declaredParameters(metatype: abstract new (...args: never[]) => unknown): string[] {
+  const entries = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+  return [...new Set(entries.map((entry) => entry.propertyName))];
 }

@@ -9,6 +9,7 @@ import { DatabaseRateLimitStore, RateLimitStore } from './rate-limit.store';
 import { RedisRateLimitStore } from './redis-rate-limit.store';
 import { SharedThrottlerStorage } from './shared-throttler.storage';
 import { RequestRateLimiter } from './request-rate-limiter.service';
+import { Throttle } from './throttle.service';
 
 @Global()
 @Module({
@@ -16,6 +17,7 @@ import { RequestRateLimiter } from './request-rate-limiter.service';
   providers: [
     AttemptLimiter,
     RequestRateLimiter,
+    Throttle,
     SharedThrottlerStorage,
     DatabaseRateLimitStore,
     {
@@ -25,7 +27,7 @@ import { RequestRateLimiter } from './request-rate-limiter.service';
         limits.store === 'redis' ? new RedisRateLimitStore(limits.redisUrl) : database,
     },
   ],
-  exports: [AttemptLimiter, RateLimitStore, RequestRateLimiter, SharedThrottlerStorage],
+  exports: [AttemptLimiter, RateLimitStore, RequestRateLimiter, Throttle, SharedThrottlerStorage],
 })
 export class ThrottlingModule {}
 

@@ -6,7 +6,7 @@ import { createTestApp, TestApp } from '../../../test/utils/app';
 import { AccessTokensService } from '../access-tokens.service';
 import { AuthorizationCodesService, NewAuthorizationCode } from '../authorization-codes.service';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
-import { isWellFormedCodeVerifier, verifyPkce } from './pkce';
+import { isWellFormedCodeVerifier, verifyPkce } from '../../common/oauth/pkce';
 
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 // RFC 7636 Appendix B.
@@ -68,14 +68,8 @@ describe(AuthorizationCodeGrant.name, () => {
       ...input,
     });
 
-  const redeem = (code: string, extra: { codeVerifier?: string; redirectUri?: string } = {}, who = client) =>
-    grant.handle(who, {
-      grantType: 'authorization_code',
-      code,
-      codeVerifier: VERIFIER,
-      redirectUri: REDIRECT,
-      ...extra,
-    });
+  const redeem = (code: string, extra: { code_verifier?: string; redirect_uri?: string } = {}, who = client) =>
+    grant.handle(who, { code, code_verifier: VERIFIER, redirect_uri: REDIRECT, ...extra });
 
   it("exchanges a code for tokens bound to the user, with the code's scope", async () => {
     const response = await redeem(await newCode());
@@ -95,26 +89,26 @@ describe(AuthorizationCodeGrant.name, () => {
   });
 
   it('rejects a different redirect_uri with invalid_grant and a missing one with invalid_request', async () => {
-    await expect(redeem(await newCode(), { redirectUri: `${REDIRECT}/` })).rejects.toMatchObject({
+    await expect(redeem(await newCode(), { redirect_uri: `${REDIRECT}/` })).rejects.toMatchObject({
       code: 'invalid_grant',
     });
-    await expect(
-      grant.handle(client, { grantType: 'authorization_code', code: await newCode(), codeVerifier: VERIFIER }),
-    ).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(grant.handle(client, { code: await newCode(), code_verifier: VERIFIER })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
   });
 
   it('rejects a wrong or missing verifier with invalid_grant, and burns the code', async () => {
     const code = await newCode();
-    await expect(redeem(code, { codeVerifier: 'b'.repeat(43) })).rejects.toMatchObject({ code: 'invalid_grant' });
+    await expect(redeem(code, { code_verifier: 'b'.repeat(43) })).rejects.toMatchObject({ code: 'invalid_grant' });
     await expect(redeem(code)).rejects.toMatchObject({ code: 'invalid_grant' });
-    await expect(
-      grant.handle(client, { grantType: 'authorization_code', code: await newCode(), redirectUri: REDIRECT }),
-    ).rejects.toMatchObject({ code: 'invalid_grant' });
+    await expect(grant.handle(client, { code: await newCode(), redirect_uri: REDIRECT })).rejects.toMatchObject({
+      code: 'invalid_grant',
+    });
   });
 
   it('rejects a malformed verifier with invalid_request without burning the code', async () => {
     const code = await newCode();
-    await expect(redeem(code, { codeVerifier: 'short' })).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(redeem(code, { code_verifier: 'short' })).rejects.toMatchObject({ code: 'invalid_request' });
     await expect(redeem(code)).resolves.toMatchObject({ token_type: 'Bearer' });
   });
 
@@ -125,9 +119,9 @@ describe(AuthorizationCodeGrant.name, () => {
     const exempt = { ...client, isPkceExempt: true };
     const noPkce = () => newCode({ codeChallenge: null, codeChallengeMethod: null });
     await expect(redeem(await noPkce(), {}, exempt)).rejects.toMatchObject({ code: 'invalid_grant' });
-    await expect(
-      grant.handle(exempt, { grantType: 'authorization_code', code: await noPkce(), redirectUri: REDIRECT }),
-    ).resolves.toMatchObject({ token_type: 'Bearer' });
+    await expect(grant.handle(exempt, { code: await noPkce(), redirect_uri: REDIRECT })).resolves.toMatchObject({
+      token_type: 'Bearer',
+    });
   });
 
   it('rejects an expired code with invalid_grant', async () => {

@@ -22,7 +22,7 @@ describe(ClientCredentialsGrant.name, () => {
 
   it('issues an access token for the client itself, with its registered scope and no refresh token', async () => {
     const client = await newClient();
-    const response = await grant.handle(client, { grantType: 'client_credentials' });
+    const response = await grant.handle(client, {});
     expect(response).toEqual({
       access_token: expect.any(String),
       token_type: 'Bearer',
@@ -37,21 +37,19 @@ describe(ClientCredentialsGrant.name, () => {
 
   it('grants a requested subset of the registered scope', async () => {
     const client = await newClient();
-    expect((await grant.handle(client, { grantType: 'client_credentials', scope: 'notes:read' })).scope).toBe(
-      'notes:read',
-    );
+    expect((await grant.handle(client, { scope: 'notes:read' })).scope).toBe('notes:read');
   });
 
   it('rejects an unregistered scope with invalid_scope', async () => {
     const client = await newClient('profile');
-    await expect(grant.handle(client, { grantType: 'client_credentials', scope: 'notes:read' })).rejects.toMatchObject({
+    await expect(grant.handle(client, { scope: 'notes:read' })).rejects.toMatchObject({
       code: 'invalid_scope',
     });
   });
 
   it('rejects a public client with unauthorized_client', async () => {
     const client = { ...(await newClient()), isPublic: true };
-    const attempt = grant.handle(client, { grantType: 'client_credentials' });
+    const attempt = grant.handle(client, {});
     await expect(attempt).rejects.toBeInstanceOf(OAuthError);
     await expect(attempt).rejects.toMatchObject({ code: 'unauthorized_client' });
   });

@@ -1,31 +1,27 @@
-import type { ClientEntity, GrantType } from '../../clients/client.entity';
+import type { ClientEntity } from '../../clients/client.entity';
 import type { TokenResponseDto } from '../dto/token-response.dto';
 
-/** The token request's parameters after validation, in camelCase (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6). */
-export interface TokenRequest {
-  grantType: string;
-  code?: string;
-  redirectUri?: string;
-  codeVerifier?: string;
-  refreshToken?: string;
-  scope?: string;
-  username?: string;
-  password?: string;
-}
-
-export type TokenRequestParameter = Exclude<keyof TokenRequest, 'grantType'>;
-
-/** What every grant declares: its `grant_type`, the parameters it needs, and how it answers. */
-export interface Grant {
-  readonly grantType: GrantType;
-  /** Missing any of these is `invalid_request` (RFC 6749 §5.2). */
-  readonly requiredParameters: readonly TokenRequestParameter[];
+/** What clients may be registered for: a grant type and the rules that come with it. */
+export interface GrantTypeDescriptor {
+  /** The `grant_type` value (RFC 6749 §4, or an extension URI, §4.5). */
+  readonly grantType: string;
   /** Whether a public client (auth method `none`) may use this grant. */
   readonly isPublicClientAllowed: boolean;
-  /** False when the operator has not enabled the grant; the registry then does not offer it. */
+  /** Whether the grant starts with a browser redirect, so its clients need a redirect URI. */
+  readonly usesRedirectUri: boolean;
+  /** False when the operator has not enabled the grant; it is then neither offered nor accepted. */
   readonly isEnabled: boolean;
+}
+
+/**
+ * A token-endpoint grant: its `grant_type`, the wire parameters it reads (a class-validator DTO
+ * with the RFC's names; the token endpoint keeps only these), and how it answers. A new grant is
+ * one file in this folder and one entry in tokens.module.ts.
+ */
+export interface Grant<P extends object = object> extends GrantTypeDescriptor {
+  readonly parameters: new () => P;
   /** Issues the tokens for an authenticated client, or throws OAuthError. */
-  handle(client: ClientEntity, request: TokenRequest): Promise<TokenResponseDto>;
+  handle(client: ClientEntity, parameters: P): Promise<TokenResponseDto>;
 }
 
 /** The injection token under which the registry receives every grant. */

@@ -35,13 +35,11 @@ describe(PasswordGrant.name, () => {
 
     it('issues tokens for the right password, with a refresh token when the client may refresh', async () => {
       const withRefresh = await grant.handle(await newClient(), {
-        grantType: 'password',
         username: 'alice',
         password: 'alice password',
       });
       expect(withRefresh).toMatchObject({ token_type: 'Bearer', scope: 'profile', refresh_token: expect.any(String) });
       const withoutRefresh = await grant.handle(await newClient(['password']), {
-        grantType: 'password',
         username: 'alice',
         password: 'alice password',
       });
@@ -49,14 +47,13 @@ describe(PasswordGrant.name, () => {
     });
 
     it('rejects a wrong password with invalid_grant', async () => {
-      const attempt = grant.handle(await newClient(), { grantType: 'password', username: 'bob', password: 'nope' });
+      const attempt = grant.handle(await newClient(), { username: 'bob', password: 'nope' });
       await expect(attempt).rejects.toMatchObject({ code: 'invalid_grant', status: 400 });
     });
 
     it('rejects an unregistered scope with invalid_scope before checking the password', async () => {
       const verify = jest.spyOn(t.get(UsersService), 'verifyPassword');
       const attempt = grant.handle(await newClient(), {
-        grantType: 'password',
         username: 'alice',
         password: 'alice password',
         scope: 'notes:write',
@@ -70,16 +67,16 @@ describe(PasswordGrant.name, () => {
       const client = await newClient();
       await t.get(UsersService).create('carol', 'carol password');
       for (let i = 0; i < 2; i += 1) {
-        await expect(
-          grant.handle(client, { grantType: 'password', username: 'carol', password: 'wrong' }),
-        ).rejects.toMatchObject({ code: 'invalid_grant' });
+        await expect(grant.handle(client, { username: 'carol', password: 'wrong' })).rejects.toMatchObject({
+          code: 'invalid_grant',
+        });
       }
-      const blocked = grant.handle(client, { grantType: 'password', username: 'carol', password: 'carol password' });
+      const blocked = grant.handle(client, { username: 'carol', password: 'carol password' });
       await expect(blocked).rejects.toMatchObject({ status: 429, retryAfterSeconds: expect.any(Number) });
       // Another username is not affected.
-      await expect(
-        grant.handle(client, { grantType: 'password', username: 'alice', password: 'alice password' }),
-      ).resolves.toMatchObject({ token_type: 'Bearer' });
+      await expect(grant.handle(client, { username: 'alice', password: 'alice password' })).resolves.toMatchObject({
+        token_type: 'Bearer',
+      });
     });
   });
 

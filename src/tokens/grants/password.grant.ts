@@ -1,46 +1,71 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ClientEntity } from '../../clients/client.entity';
 import { OAuthError } from '../../common/oauth/oauth.error';
-import { AttemptLimiter } from '../../common/throttling/attempt-limiter.service';
+import { FailureBudget, Throttle, throttleKey } from '../../common/throttling/throttle.service';
 import { limitsConfig } from '../../config/limits.config';
 import { oauthConfig } from '../../config/oauth.config';
 import { UsersService } from '../../users/users.service';
 import { TokenResponseDto } from '../dto/token-response.dto';
 import { TokenIssuer } from '../token-issuer.service';
-import { Grant, TokenRequest } from './grant.interface';
+import { Grant } from './grant.interface';
 import { resolveRequestedScope } from './requested-scope';
 
 const FAILURE_WINDOW_SECONDS = 15 * 60;
 
+/** RFC 6749 §4.3.2. */
+export class PasswordParametersDto {
+  @IsString({ message: 'username is required' })
+  @IsNotEmpty({ message: 'username is required' })
+  @MaxLength(200)
+  username: string;
+
+  @IsString({ message: 'password is required' })
+  @IsNotEmpty({ message: 'password is required' })
+  @MaxLength(1000)
+  password: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  scope?: string;
+}
+
 /** RFC 6749 §4.3, retired by RFC 9700 §2.4: offered only when ALLOW_PASSWORD_GRANT is set. */
 @Injectable()
-export class PasswordGrant implements Grant {
+export class PasswordGrant implements Grant<PasswordParametersDto> {
   readonly grantType = 'password';
-  readonly requiredParameters = ['username', 'password'] as const;
+  readonly parameters = PasswordParametersDto;
   readonly isPublicClientAllowed = false;
+  readonly usesRedirectUri = false;
   readonly isEnabled: boolean;
 
   constructor(
     private readonly users: UsersService,
     private readonly issuer: TokenIssuer,
-    private readonly limiter: AttemptLimiter,
+    private readonly throttle: Throttle,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
   ) {
     this.isEnabled = oauth.allowPasswordGrant;
   }
 
-  async handle(client: ClientEntity, request: TokenRequest): Promise<TokenResponseDto> {
-    const username = request.username as string;
-    const scope = resolveRequestedScope(request.scope, client.scope);
-    const throttleKey = `login:user:${username}`;
-    this.throwIfThrottled(throttleKey);
+  async handle(client: ClientEntity, parameters: PasswordParametersDto): Promise<TokenResponseDto> {
+    const { username, password } = parameters;
+    const scope = resolveRequestedScope(parameters.scope, client.scope);
+    // RFC 6749 §4.3.2: the server MUST protect this endpoint against brute force attacks.
+    const budget: FailureBudget = {
+      key: throttleKey('login', 'user', username),
+      limit: this.limits.loginFailuresPer15Minutes,
+      windowSeconds: FAILURE_WINDOW_SECONDS,
+    };
+    this.throttle.throwIfBlocked([budget], 'Too many failed sign-in attempts');
 
-    const user = await this.users.verifyPassword(username, request.password as string);
+    const user = await this.users.verifyPassword(username, password);
     if (!user) {
-      if (this.limits.isEnabled) await this.limiter.recordFailure(throttleKey, FAILURE_WINDOW_SECONDS);
+      await this.throttle.recordFailure([budget]);
       // RFC 6749 §5.2: invalid resource owner credentials are invalid_grant.
       throw OAuthError.invalidGrant('The username or password is incorrect');
     }
@@ -51,17 +76,5 @@ export class PasswordGrant implements Grant {
       scope,
       hasRefreshToken: client.grantTypes.includes('refresh_token'),
     });
-  }
-
-  /** RFC 6749 §4.3.2: the server MUST protect this endpoint against brute force attacks. */
-  private throwIfThrottled(key: string): void {
-    if (!this.limits.isEnabled) return;
-    const decision = this.limiter.check(key, this.limits.loginFailuresPer15Minutes, FAILURE_WINDOW_SECONDS);
-    if (decision.isBlocked) {
-      throw new OAuthError('temporarily_unavailable', 'Too many failed sign-in attempts', {
-        status: 429,
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
-    }
   }
 }

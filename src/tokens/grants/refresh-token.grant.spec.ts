@@ -4,7 +4,7 @@ import { UsersService } from '../../users/users.service';
 import { createTestApp, TestApp } from '../../../test/utils/app';
 import { AccessTokensService } from '../access-tokens.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
-import { TransactionsService } from '../transactions.service';
+import { TransactionsService } from '../../database/transactions.service';
 import { RefreshTokenGrant } from './refresh-token.grant';
 
 describe(RefreshTokenGrant.name, () => {
@@ -39,7 +39,7 @@ describe(RefreshTokenGrant.name, () => {
 
   it('rotates: a new access token and a new refresh token; the old one is spent', async () => {
     const token = await newRefreshToken();
-    const response = await grant.handle(client, { grantType: 'refresh_token', refreshToken: token });
+    const response = await grant.handle(client, { refresh_token: token });
     expect(response).toMatchObject({
       token_type: 'Bearer',
       scope: 'profile notes:read',
@@ -52,7 +52,7 @@ describe(RefreshTokenGrant.name, () => {
 
   it('narrows the access token only', async () => {
     const token = await newRefreshToken();
-    const response = await grant.handle(client, { grantType: 'refresh_token', refreshToken: token, scope: 'profile' });
+    const response = await grant.handle(client, { refresh_token: token, scope: 'profile' });
     expect(response.scope).toBe('profile');
     const next = await t.get(RefreshTokensService).findActive(response.refresh_token as string);
     expect(next?.scope).toBe('profile notes:read');
@@ -60,16 +60,16 @@ describe(RefreshTokenGrant.name, () => {
 
   it('rejects a wider scope with invalid_scope and keeps the token usable', async () => {
     const token = await newRefreshToken();
-    await expect(
-      grant.handle(client, { grantType: 'refresh_token', refreshToken: token, scope: 'notes:write' }),
-    ).rejects.toMatchObject({ code: 'invalid_scope' });
+    await expect(grant.handle(client, { refresh_token: token, scope: 'notes:write' })).rejects.toMatchObject({
+      code: 'invalid_scope',
+    });
     expect(await t.get(RefreshTokensService).findActive(token)).not.toBeNull();
   });
 
   it('rejects a reused token with invalid_grant and revokes the family', async () => {
     const token = await newRefreshToken();
-    const first = await grant.handle(client, { grantType: 'refresh_token', refreshToken: token });
-    await expect(grant.handle(client, { grantType: 'refresh_token', refreshToken: token })).rejects.toMatchObject({
+    const first = await grant.handle(client, { refresh_token: token });
+    await expect(grant.handle(client, { refresh_token: token })).rejects.toMatchObject({
       code: 'invalid_grant',
     });
     expect(await t.get(RefreshTokensService).findActive(first.refresh_token as string)).toBeNull();
@@ -78,14 +78,14 @@ describe(RefreshTokenGrant.name, () => {
 
   it("rejects another client's token with invalid_grant, without spending it", async () => {
     const token = await newRefreshToken();
-    await expect(grant.handle(other, { grantType: 'refresh_token', refreshToken: token })).rejects.toMatchObject({
+    await expect(grant.handle(other, { refresh_token: token })).rejects.toMatchObject({
       code: 'invalid_grant',
     });
     expect(await t.get(RefreshTokensService).findActive(token)).not.toBeNull();
   });
 
   it('rejects an unknown token with invalid_grant', async () => {
-    await expect(grant.handle(client, { grantType: 'refresh_token', refreshToken: 'unknown' })).rejects.toMatchObject({
+    await expect(grant.handle(client, { refresh_token: 'unknown' })).rejects.toMatchObject({
       code: 'invalid_grant',
     });
   });

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OAuthError } from '../../common/oauth/oauth.error';
+import {
+  CLIENT_AUTH_METHODS,
+  ClientAuthenticationRequest,
+  ClientAuthMethod,
+  PresentedClient,
+} from './client-auth-method';
+
+/** Every client-authentication method, keyed by name; shared by every endpoint that authenticates clients. */
+@Injectable()
+export class ClientAuthMethodRegistry {
+  private readonly methods: ReadonlyMap<string, ClientAuthMethod>;
+
+  constructor(@Inject(CLIENT_AUTH_METHODS) methods: readonly ClientAuthMethod[]) {
+    this.methods = new Map(methods.map((method) => [method.name, method]));
+  }
+
+  /** Every method's name (RFC 8414 `token_endpoint_auth_methods_supported`). */
+  get names(): string[] {
+    return [...this.methods.keys()];
+  }
+
+  /** The methods that prove a client's identity (for endpoints closed to public clients). */
+  get credentialNames(): string[] {
+    return [...this.methods.values()].filter((method) => method.isCredential).map((method) => method.name);
+  }
+
+  /** Every form parameter some method reads. */
+  get parameterNames(): string[] {
+    return [...new Set([...this.methods.values()].flatMap((method) => method.parameters))];
+  }
+
+  find(name: string): ClientAuthMethod | undefined {
+    return this.methods.get(name);
+  }
+
+  /**
+   * The one method the request uses and the client it claims. RFC 6749 §2.3: a client uses exactly
+   * one method per request (two credentials are invalid_request); a bare client_id is `none`; no
+   * client authentication at all is invalid_client (§5.2).
+   */
+  read(request: ClientAuthenticationRequest): { method: ClientAuthMethod; presented: PresentedClient } {
+    const used: Array<{ method: ClientAuthMethod; presented: PresentedClient }> = [];
+    for (const method of this.methods.values()) {
+      const presented = method.read(request);
+      if (presented) used.push({ method, presented });
+    }
+    const credentials = used.filter((entry) => entry.method.isCredential);
+    if (credentials.length > 1) {
+      throw OAuthError.invalidRequest('Use only one client authentication method per request');
+    }
+    const chosen = credentials[0] ?? used[0];
+    if (!chosen || chosen.presented.clientId === '') throw OAuthError.invalidClient();
+    return chosen;
+  }
+}
