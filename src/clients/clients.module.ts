@@ -11,7 +11,7 @@ import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
 
 /** A new client-authentication method is one class in auth-methods/ and one entry here. */
-const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClientAuthentication];
+export const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClientAuthentication];
 
 @Module({
   // The grant registry (TokensModule) says which grant types a client may be registered for.

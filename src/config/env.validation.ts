@@ -33,6 +33,11 @@ function toInteger({ value }: { value: unknown }): unknown {
 }
 
 /** A whole number within bounds; the message for "banana" says it is not a number. */
+/** A yes/no switch: true/false, 1/0, yes/no, on/off. */
+function Flag(): PropertyDecorator {
+  return applyDecorators(Transform(toBoolean), IsBoolean());
+}
+
 function IntegerBetween(min: number, max: number): PropertyDecorator {
   // class-validator reports the first-registered constraint first: IsInt, so "banana" reads right.
   return applyDecorators(Transform(toInteger), IsInt(), Min(min), Max(max));
@@ -70,8 +75,7 @@ export class EnvironmentVariables {
   @MaxLength(2000)
   DATABASE_URL = 'sqlite:./data/tollgate.sqlite';
 
-  @Transform(toBoolean)
-  @IsBoolean()
+  @Flag()
   DB_MIGRATIONS_RUN = true;
 
   @IntegerBetween(1, 500)
@@ -96,12 +100,10 @@ export class EnvironmentVariables {
   @IntegerBetween(1, 3600)
   SIGNING_KEY_REFRESH_SECONDS = 30;
 
-  @Transform(toBoolean)
-  @IsBoolean()
+  @Flag()
   ALLOW_IMPLICIT_GRANT = false;
 
-  @Transform(toBoolean)
-  @IsBoolean()
+  @Flag()
   ALLOW_PASSWORD_GRANT = false;
 
   /** Encrypts signing keys at rest (AES-256-GCM) when set. */
@@ -114,8 +116,7 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Transform(toBoolean)
-  @IsBoolean()
+  @Flag()
   TRUST_PROXY = false;
 
   @IntegerBetween(1024, 10485760)
@@ -131,8 +132,7 @@ export class EnvironmentVariables {
   @IntegerBetween(1, 100000)
   CLEANUP_MAX_BATCHES = 100;
 
-  @Transform(toBoolean)
-  @IsBoolean()
+  @Flag()
   RATE_LIMIT_ENABLED = true;
 
   /** Where rate-limit counters shared by all instances live. */

@@ -29,7 +29,7 @@ import { TokenService } from './token.service';
 import { RedemptionService } from './redemption.service';
 
 /** A new grant is one class in grants/ and one entry here. */
-const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant, PasswordGrant];
+export const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant, PasswordGrant];
 
 @Module({
   imports: [

@@ -1,4 +1,4 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { OptionalParameter, RequiredParameter } from '../../common/oauth/parameter.decorators';
 import { OAuthParameters } from '../../common/pipes/oauth-validation.pipe';
 
 /**
@@ -7,13 +7,9 @@ import { OAuthParameters } from '../../common/pipes/oauth-validation.pipe';
  */
 @OAuthParameters()
 export class TokenReferenceRequestDto {
-  @IsString({ message: 'token is required' })
-  @IsNotEmpty({ message: 'token is required' })
-  @MaxLength(8000)
+  @RequiredParameter(8000)
   token: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @OptionalParameter(100)
   token_type_hint?: string;
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ClientEntity } from '../../clients/client.entity';
 import { isRegisteredRedirectUri } from '../../clients/redirect-uri';
 import { OAuthError } from '../../common/oauth/oauth.error';
+import { OptionalParameter, RequiredParameter } from '../../common/oauth/parameter.decorators';
 import { checkCodeVerifier, isWellFormedCodeVerifier } from '../../common/oauth/pkce';
 import { AuthorizationCodesService } from '../authorization-codes.service';
 import { TokenResponseDto } from '../dto/token-response.dto';
@@ -12,19 +12,13 @@ import { Grant } from './grant.interface';
 
 /** RFC 6749 §4.1.3 and RFC 7636 §4.5. */
 export class AuthorizationCodeParametersDto {
-  @IsString({ message: 'code is required' })
-  @IsNotEmpty({ message: 'code is required' })
-  @MaxLength(4096)
+  @RequiredParameter(4096)
   code: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @OptionalParameter(2000)
   redirect_uri?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @OptionalParameter(128)
   code_verifier?: string;
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ClientEntity } from '../../clients/client.entity';
 import { OAuthError } from '../../common/oauth/oauth.error';
+import { OptionalParameter } from '../../common/oauth/parameter.decorators';
 import { TokenResponseDto } from '../dto/token-response.dto';
 import { TokenIssuer } from '../token-issuer.service';
 import { Grant } from './grant.interface';
@@ -9,9 +9,7 @@ import { resolveRequestedScope } from './requested-scope';
 
 /** RFC 6749 §4.4.2. */
 export class ClientCredentialsParametersDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @OptionalParameter(1000)
   scope?: string;
 }
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ClientEntity } from '../../clients/client.entity';
 import { OAuthError } from '../../common/oauth/oauth.error';
+import { OptionalParameter, RequiredParameter } from '../../common/oauth/parameter.decorators';
 import { FailureBudget, Throttle, throttleKey } from '../../common/throttling/throttle.service';
 import { limitsConfig } from '../../config/limits.config';
 import { oauthConfig } from '../../config/oauth.config';
@@ -17,19 +17,13 @@ const FAILURE_WINDOW_SECONDS = 15 * 60;
 
 /** RFC 6749 §4.3.2. */
 export class PasswordParametersDto {
-  @IsString({ message: 'username is required' })
-  @IsNotEmpty({ message: 'username is required' })
-  @MaxLength(200)
+  @RequiredParameter(200)
   username: string;
 
-  @IsString({ message: 'password is required' })
-  @IsNotEmpty({ message: 'password is required' })
-  @MaxLength(1000)
+  @RequiredParameter(1000)
   password: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @OptionalParameter(1000)
   scope?: string;
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ClientEntity } from '../../clients/client.entity';
+import { OptionalParameter, RequiredParameter } from '../../common/oauth/parameter.decorators';
 import { TokenResponseDto } from '../dto/token-response.dto';
 import { RedemptionService } from '../redemption.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
@@ -10,14 +10,10 @@ import { resolveRequestedScope } from './requested-scope';
 
 /** RFC 6749 §6. */
 export class RefreshTokenParametersDto {
-  @IsString({ message: 'refresh_token is required' })
-  @IsNotEmpty({ message: 'refresh_token is required' })
-  @MaxLength(4096)
+  @RequiredParameter(4096)
   refresh_token: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @OptionalParameter(1000)
   scope?: string;
 }
 

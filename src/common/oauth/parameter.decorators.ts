@@ -1,0 +1,13 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+
+/** A required form parameter (RFC 6749 §3.1): a single string of at most `maxLength` characters. */
+export function RequiredParameter(maxLength: number): PropertyDecorator {
+  const missing = { message: '$property is required' };
+  return applyDecorators(IsString(missing), IsNotEmpty(missing), MaxLength(maxLength));
+}
+
+/** An optional form parameter: absent, empty (RFC 6749 §3.1: omitted) or one string of at most `maxLength`. */
+export function OptionalParameter(maxLength: number): PropertyDecorator {
+  return applyDecorators(IsOptional(), IsString(), MaxLength(maxLength));
+}
