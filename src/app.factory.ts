@@ -10,6 +10,7 @@ import { AllowedMethods } from './common/http/allowed-methods';
 import { logRequests } from './common/logging/logger.options';
 import { ROOT_LOGGER } from './common/logging/logging.module';
 import { formBodyParser } from './common/http/form-body.parser';
+import { depthLimitedJsonParser } from './common/http/json-body.parser';
 import { AppValidationPipe } from './common/pipes/oauth-validation.pipe';
 import { appConfig } from './config/app.config';
 import { oauthConfig } from './config/oauth.config';
@@ -41,7 +42,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       directives: {
         defaultSrc: ["'self'"],
         frameAncestors: ["'none'"],
-        formAction: ["'self'", 'https:', 'http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*'],
+        // CSP3 §2.3.1: a host-source cannot name an IPv6 literal (Chromium refuses `http://[::1]:*`),
+        // so native apps on IPv6 loopback are not listed; RFC 8252 §7.3 apps use 127.0.0.1.
+        formAction: ["'self'", 'https:', 'http://127.0.0.1:*', 'http://localhost:*'],
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
@@ -61,6 +64,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: settings.bodyLimitBytes }, formBodyParser);
   const fastify = app.getHttpAdapter().getInstance();
+  app.useBodyParser('application/json', { bodyLimit: settings.bodyLimitBytes }, depthLimitedJsonParser(fastify));
   logRequests(fastify, app.get(ROOT_LOGGER));
   fastify.decorate('allowedMethods', AllowedMethods.install(fastify));
   fastify.addHook('preClose', async () => {

@@ -224,6 +224,35 @@ describe('hostile input on every endpoint (A12)', () => {
     }
   });
 
+  it('R2-05: answers JSON nested 5,000 deep with 400 invalid_request, and a proto key as plain data', async () => {
+    for (const depth of [5000, 33]) {
+      const nested = `{"title":"t","body":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      const response = await raw(port, 'POST', '/api/notes', nested, {
+        authorization: bearer,
+        'content-type': 'application/json',
+      });
+      check(response, `nested ${depth}`);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_request' });
+    }
+    // Brackets inside strings are text, not nesting: this note is created (and removed again).
+    const textual = await raw(port, 'POST', '/api/notes', JSON.stringify({ title: '[[[', body: '{'.repeat(100) }), {
+      authorization: bearer,
+      'content-type': 'application/json',
+    });
+    expect(textual.status).toBe(201);
+    const removed = await raw(port, 'DELETE', `/api/notes/${JSON.parse(textual.body).id}`, undefined, {
+      authorization: bearer,
+    });
+    expect(removed.status).toBe(204);
+    const poisoned = await raw(port, 'POST', '/api/notes', '{"title":"t","body":"b","__proto__":{"x":1}}', {
+      authorization: bearer,
+      'content-type': 'application/json',
+    });
+    check(poisoned, 'proto');
+    expect(poisoned.status).toBe(400);
+  });
+
   it('leaves the data and the schema exactly as they were', async () => {
     expect(await counts()).toEqual(countsBefore);
   });

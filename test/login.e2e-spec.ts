@@ -263,12 +263,25 @@ describe('GET/POST /login', () => {
       '/\r\nSet-Cookie: x=1',
       ' /account',
       'http:/evil.example',
+      '/.//evil.example',
+      '/a/..//evil.example/phish',
     ])('ignores return_to=%j', async (returnTo) => {
       const browser = new TestBrowser(t);
       const res = await signIn(browser, 'u1', PASSWORD, `/login?return_to=${encodeURIComponent(returnTo)}`);
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/account');
     });
+
+    it.each(['/.//evil.example', decodeURIComponent('%2F%2e%2e%2F%2Fevil.example%2Fphish')])(
+      'R2-01: keeps a signed-in user opening /login?return_to=%j on this server',
+      async (returnTo) => {
+        const browser = new TestBrowser(t);
+        await signIn(browser, 'u1', PASSWORD);
+        const res = await browser.get(`/login?return_to=${encodeURIComponent(returnTo)}`);
+        expect(res.status).toBe(302);
+        expect(res.headers.location).toBe('/account');
+      },
+    );
 
     it('ignores an external return_to posted directly', async () => {
       const browser = new TestBrowser(t);

@@ -11,6 +11,9 @@ describe('security headers (helmet)', () => {
         expect(res.headers['x-content-type-options']).toBe('nosniff');
         expect(res.headers['referrer-policy']).toBe('no-referrer');
         expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+        // CSP3 §2.3.1 host-source: no IPv6 literal, which Chromium refuses as an invalid source.
+        const formAction = /form-action ([^;]*)/.exec(res.headers['content-security-policy'] as string)?.[1];
+        expect(formAction?.split(' ')).toEqual(["'self'", 'https:', 'http://127.0.0.1:*', 'http://localhost:*']);
         expect(res.headers['strict-transport-security']).toBeUndefined();
       }
     } finally {

@@ -120,6 +120,9 @@ describe('POST /oauth/token (client_credentials)', () => {
     it('TK-14 answers a missing grant_type with invalid_request', async () => {
       const res = await tokenRequest(t, { scope: 'profile' }, basicOf(c1));
       expectOAuthError(res, 400, 'invalid_request');
+      expect(res.body.error_description).toBe('grant_type is required');
+      const empty = await tokenRequest(t, { grant_type: '' }, basicOf(c1));
+      expect(empty.body.error_description).toBe('grant_type is required');
     });
 
     it.each([['foo'], ['password'], ['implicit'], ['urn:ietf:params:oauth:grant-type:device_code']])(

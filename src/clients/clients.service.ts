@@ -128,7 +128,7 @@ export class ClientsService {
 
   async getById(clientId: string): Promise<ClientEntity> {
     const client = await this.findById(clientId);
-    if (!client) throw new OAuthError('invalid_request', `Unknown client "${clientId}"`);
+    if (!client) throw new OAuthError('invalid_request', `Unknown client '${clientId}'`);
     return client;
   }
 
@@ -152,7 +152,7 @@ export class ClientsService {
   /** Deletes a client; its codes, tokens and consents go with it (ON DELETE CASCADE). */
   async delete(clientId: string): Promise<void> {
     const result = await this.clients.delete({ clientId });
-    if (!result.affected) throw new OAuthError('invalid_request', `Unknown client "${clientId}"`);
+    if (!result.affected) throw new OAuthError('invalid_request', `Unknown client '${clientId}'`);
   }
 
   private buildClient(input: NewClient): ClientEntity {
@@ -181,7 +181,7 @@ export class ClientsService {
     const redirectUris = [...new Set(input.redirectUris ?? [])];
     for (const uri of redirectUris) {
       const problem = redirectUriProblem(uri);
-      if (problem) throw new OAuthError('invalid_redirect_uri', `redirect_uri "${uri}" ${problem}`);
+      if (problem) throw new OAuthError('invalid_redirect_uri', `redirect_uri '${uri}' ${problem}`);
     }
     const redirected = descriptors.filter((grant) => grant?.usesRedirectUri).map((grant) => grant?.grantType);
     if (redirected.length > 0 && redirectUris.length === 0) {

@@ -18,6 +18,12 @@ describe(toInternalPath.name, () => {
     '/\tx',
     ' /account',
     `/${'a'.repeat(600)}`,
+    // R2-01: paths that normalise to a network-path reference.
+    '/.//evil.example',
+    '/./\\evil.example',
+    '/a/..//evil.example/phish',
+    '/%2e%2e//evil.example',
+    decodeURIComponent('%2F%2e%2e%2F%2Fevil.example%2Fphish'),
   ])('refuses %j', (value) => {
     expect(toInternalPath(value)).toBeUndefined();
   });

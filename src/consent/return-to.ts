@@ -16,5 +16,8 @@ export function toInternalPath(value: string | undefined): string | undefined {
     return undefined;
   }
   if (url.origin !== PLACEHOLDER_ORIGIN) return undefined;
-  return `${url.pathname}${url.search}`;
+  // Check what is returned, after normalisation: `/.//evil.example` becomes `//evil.example`.
+  const path = `${url.pathname}${url.search}`;
+  if (path.startsWith('//') || path.startsWith('/\\')) return undefined;
+  return path;
 }

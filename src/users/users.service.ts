@@ -24,7 +24,7 @@ export class UsersService {
       throw OAuthError.invalidRequest('password must be 8 to 1000 characters');
     }
     if (await this.users.existsBy({ username })) {
-      throw OAuthError.invalidRequest(`user "${username}" already exists`);
+      throw OAuthError.invalidRequest(`user '${username}' already exists`);
     }
     const user = Object.assign(new UserEntity(), {
       id: randomUUID(),
@@ -47,7 +47,7 @@ export class UsersService {
   /** Deletes a user with their notes, consents, codes and tokens (ON DELETE CASCADE). */
   async delete(username: string): Promise<void> {
     const result = await this.users.delete({ username });
-    if (!result.affected) throw OAuthError.invalidRequest(`unknown user "${username}"`);
+    if (!result.affected) throw OAuthError.invalidRequest(`unknown user '${username}'`);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 /** More parameters than any OAuth request needs is an attack, not a request (RFC 9110 §15.5.14). */
 export const MAX_FORM_PARAMETERS = 100;
 
-export class FormBodyError extends Error {
+export class RequestBodyError extends Error {
   constructor(
     message: string,
     readonly statusCode: number,
@@ -21,7 +21,7 @@ export function parseForm(body: string): Record<string, string | string[]> {
   let count = 0;
   for (const [key, value] of new URLSearchParams(body)) {
     count += 1;
-    if (count > MAX_FORM_PARAMETERS) throw new FormBodyError('Too many form parameters', 413);
+    if (count > MAX_FORM_PARAMETERS) throw new RequestBodyError('Too many form parameters', 413);
     const existing = result[key];
     if (existing === undefined) result[key] = value;
     else result[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];

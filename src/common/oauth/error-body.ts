@@ -1,6 +1,12 @@
-/** RFC 6749 §5.2: error and error_description use only %x20-21 / %x23-5B / %x5D-7E. */
+/**
+ * RFC 6749 §5.2: error and error_description use only %x20-21 / %x23-5B / %x5D-7E. A double quote
+ * becomes a single one (so quoted values stay readable), anything else outside the set a '?'.
+ */
 export function toWireText(text: string, maxLength = 300): string {
-  return text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?').slice(0, maxLength);
+  return text
+    .replace(/"/g, "'")
+    .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?')
+    .slice(0, maxLength);
 }
 
 /** Codes used for HTTP-level failures that are not OAuth protocol errors. */

@@ -62,6 +62,14 @@ describe(OAuthExceptionFilter.name, () => {
     expect(sent.body).toEqual({ error: 'invalid_grant', error_description: 'bad code' });
   });
 
+  it('keeps quoted values readable: a double quote becomes a single one, other bytes a ? (RFC 6749 §5.2)', () => {
+    const sent = handle(OAuthError.invalidRequest('redirect_uri "https://a.example/é" is not registered'));
+    expect(sent.body).toEqual({
+      error: 'invalid_request',
+      error_description: "redirect_uri 'https://a.example/?' is not registered",
+    });
+  });
+
   it('sends Retry-After from a throttled error', () => {
     const sent = handle(new OAuthError('temporarily_unavailable', 'slow down', { status: 429, retryAfterSeconds: 42 }));
     expect(sent.status).toBe(429);

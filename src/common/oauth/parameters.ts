@@ -12,7 +12,7 @@ export function readParameter(parameters: RawParameters, name: string, maxLength
   refuseStructuredParameters(parameters, [name]);
   if (!Object.hasOwn(parameters, name)) return undefined;
   const value = parameters[name];
-  if (Array.isArray(value)) throw OAuthError.invalidRequest(`Parameter "${name}" must not be repeated`);
+  if (Array.isArray(value)) throw OAuthError.invalidRequest(`Parameter '${name}' must not be repeated`);
   if (typeof value !== 'string') throw OAuthError.invalidRequest(`${name} must be a string`);
   if (value === '') return undefined;
   if (value.length > maxLength) {
@@ -30,7 +30,7 @@ export function refuseStructuredParameters(parameters: RawParameters, known: Ite
   for (const key of Object.keys(parameters)) {
     const bracket = key.indexOf('[');
     if (bracket > 0 && key.endsWith(']') && names.has(key.slice(0, bracket))) {
-      throw OAuthError.invalidRequest(`Parameter "${key.slice(0, bracket)}" must be a single value`);
+      throw OAuthError.invalidRequest(`Parameter '${key.slice(0, bracket)}' must be a single value`);
     }
   }
 }

@@ -15,9 +15,9 @@ export function OAuthParameters(): ClassDecorator {
 
 function firstProblem(errors: ValidationError[]): string {
   for (const error of errors) {
-    if (error.constraints?.whitelistValidation) return `Unknown parameter "${error.property}"`;
+    if (error.constraints?.whitelistValidation) return `Unknown parameter '${error.property}'`;
     // A repeated form parameter arrives as an array (RFC 6749 §3.1: parameters must not repeat).
-    if (Array.isArray(error.value)) return `Parameter "${error.property}" must not be repeated`;
+    if (Array.isArray(error.value)) return `Parameter '${error.property}' must not be repeated`;
     const reasons = Object.values(error.constraints ?? {});
     if (reasons.length > 0) return reasons[0];
     if (error.children?.length) return firstProblem(error.children);
@@ -67,7 +67,7 @@ function withoutEmptyValues(value: unknown, metatype: abstract new (...args: nev
   for (const [key, field] of Object.entries(value)) {
     const bracketed = /^([^[\]]+)\[.*\]$/.exec(key);
     if (bracketed && isDeclaredParameter(metatype, bracketed[1])) {
-      throw OAuthError.invalidRequest(`Parameter "${bracketed[1]}" must be a single value`);
+      throw OAuthError.invalidRequest(`Parameter '${bracketed[1]}' must be a single value`);
     }
     // RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted."
     if (field === '') continue;
