@@ -2,11 +2,12 @@ import { ConfigModule } from '@nestjs/config';
 import { appConfig } from './app.config';
 import { databaseConfig } from './database.config';
 import { limitsConfig } from './limits.config';
+import { passwordConfig } from './password.config';
 import { oauthConfig } from './oauth.config';
 
 /** Typed, validated settings for the whole app; inject with `@Inject(oauthConfig.KEY)`. */
 export const AppConfigModule = ConfigModule.forRoot({
   isGlobal: true,
   ignoreEnvFile: true,
-  load: [appConfig, oauthConfig, databaseConfig, limitsConfig],
+  load: [appConfig, oauthConfig, databaseConfig, limitsConfig, passwordConfig],
 });

@@ -153,6 +153,16 @@ export class EnvironmentVariables {
   @IntegerBetween(1, 100000)
   RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES = 10;
 
+  /** argon2id cost (OWASP Password Storage Cheat Sheet: 19 MiB, 2 passes, 1 lane, or stronger). */
+  @IntegerBetween(7168, 4194304)
+  PASSWORD_HASH_MEMORY_KIB = 19456;
+
+  @IntegerBetween(1, 100)
+  PASSWORD_HASH_ITERATIONS = 2;
+
+  @IntegerBetween(1, 16)
+  PASSWORD_HASH_PARALLELISM = 1;
+
   /** Requests per minute from one address to the endpoints that take credentials (token, login, …). */
   @IntegerBetween(1, 10000000)
   RATE_LIMIT_REQUESTS_PER_MINUTE_PER_ADDRESS = 6000;

@@ -1,7 +1,12 @@
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
+import * as argon2 from 'argon2';
+import { passwordConfig } from '../config/password.config';
+import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
 import { UsersService } from './users.service';
+
+const COST = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 describe(UsersService.name, () => {
   let service: UsersService;
@@ -12,6 +17,8 @@ describe(UsersService.name, () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         UsersService,
+        PasswordHasher,
+        { provide: passwordConfig.KEY, useValue: COST },
         {
           provide: getRepositoryToken(UserEntity),
           useValue: {
@@ -19,6 +26,10 @@ describe(UsersService.name, () => {
             existsBy: async ({ username }: { username: string }) => rows.some((row) => row.username === username),
             findOneBy: async ({ username }: { username: string }) =>
               rows.find((row) => row.username === username) ?? null,
+            update: async ({ id, passwordHash }: UserEntity, change: Partial<UserEntity>) => {
+              const row = rows.find((candidate) => candidate.id === id && candidate.passwordHash === passwordHash);
+              if (row) Object.assign(row, change);
+            },
           },
         },
       ],
@@ -26,9 +37,9 @@ describe(UsersService.name, () => {
     service = moduleRef.get(UsersService);
   });
 
-  it('hashes passwords with argon2id and verifies them', async () => {
+  it('hashes passwords with argon2id at the configured cost and verifies them', async () => {
     await service.create('alice', 'correct horse battery');
-    expect(rows[0].passwordHash).toMatch(/^\$argon2id\$/);
+    expect(rows[0].passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     expect(await service.verifyPassword('alice', 'correct horse battery')).toMatchObject({ username: 'alice' });
     expect(await service.verifyPassword('alice', 'wrong password')).toBeNull();
     expect(await service.verifyPassword('nobody', 'correct horse battery')).toBeNull();
@@ -48,5 +59,16 @@ describe(UsersService.name, () => {
   it('refuses a second user with the same name', async () => {
     await service.create('carol', 'correct horse battery');
     await expect(service.create('carol', 'another password')).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+
+  it('replaces a hash made with other parameters at the next successful sign-in, and only then', async () => {
+    await service.create('carol', 'correct horse battery');
+    const legacy = await argon2.hash('correct horse battery', { type: argon2.argon2id });
+    rows[0].passwordHash = legacy;
+    expect(await service.verifyPassword('carol', 'wrong password')).toBeNull();
+    expect(rows[0].passwordHash).toBe(legacy);
+    expect(await service.verifyPassword('carol', 'correct horse battery')).toMatchObject({ username: 'carol' });
+    expect(rows[0].passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(await service.verifyPassword('carol', 'correct horse battery')).toMatchObject({ username: 'carol' });
   });
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import * as argon2 from 'argon2';
 import { Repository } from 'typeorm';
 import { OAuthError } from '../common/oauth/oauth.error';
+import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
 
 /** RFC 6749 §10.14 and HY-06: usernames are printable, no controls, no invisible or bidi characters. */
@@ -12,9 +12,12 @@ const USERNAME_PATTERN = /^[\p{L}\p{N}._@+-]{1,100}$/u;
 /** Resource owners and their passwords (argon2id). */
 @Injectable()
 export class UsersService {
-  private dummyHash?: Promise<string>;
+  private readonly logger = new Logger(UsersService.name);
 
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly passwords: PasswordHasher,
+  ) {}
 
   async create(username: string, password: string): Promise<UserEntity> {
     if (!USERNAME_PATTERN.test(username)) {
@@ -29,7 +32,7 @@ export class UsersService {
     const user = Object.assign(new UserEntity(), {
       id: randomUUID(),
       username,
-      passwordHash: await argon2.hash(password, { type: argon2.argon2id }),
+      passwordHash: await this.passwords.hash(password),
       createdAt: new Date(),
     });
     await this.users.insert(user);
@@ -52,17 +55,25 @@ export class UsersService {
 
   /**
    * The user when the password is right, otherwise null. An unknown username costs one argon2
-   * verification too, so timing does not tell which usernames exist.
+   * verification too, so timing does not tell which usernames exist. A hash made with older
+   * parameters is replaced while the password is at hand.
    */
   async verifyPassword(username: string, password: string): Promise<UserEntity | null> {
     const user = username.length <= 100 ? await this.users.findOneBy({ username }) : null;
-    const hash = user?.passwordHash ?? (await this.getDummyHash());
-    const isValid = await argon2.verify(hash, password).catch(() => false);
-    return user && isValid ? user : null;
+    const check = await this.passwords.verify(user?.passwordHash, password);
+    if (!user || !check.isValid) return null;
+    if (check.needsRehash) await this.rehash(user, password);
+    return user;
   }
 
-  private getDummyHash(): Promise<string> {
-    this.dummyHash ??= argon2.hash(randomUUID(), { type: argon2.argon2id });
-    return this.dummyHash;
+  /** Best effort: a failed upgrade leaves the old (still valid) hash and does not fail the sign-in. */
+  private async rehash(user: UserEntity, password: string): Promise<void> {
+    try {
+      const passwordHash = await this.passwords.hash(password);
+      await this.users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash });
+      user.passwordHash = passwordHash;
+    } catch (error) {
+      this.logger.warn({ err: error, userId: user.id }, 'password hash upgrade failed');
+    }
   }
 }
