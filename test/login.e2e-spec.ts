@@ -346,15 +346,16 @@ describe('GET/POST /login', () => {
   });
 });
 
-describe('UI-07: failed logins are throttled', () => {
+describe('UI-07: failed logins are throttled fairly (P10)', () => {
   let t: TestApp;
+  /** A browser at its own address (the app trusts X-Forwarded-For here, as behind a proxy). */
+  const at = (address: string) => new TestBrowser(t, { 'x-forwarded-for': address });
 
   beforeAll(async () => {
     t = await createTestApp({
-      env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES: '3' },
+      env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES: '3', TRUST_PROXY: 'true' },
     });
-    await createUser(t, 'u1', PASSWORD);
-    await createUser(t, 'u2', PASSWORD);
+    for (const username of ['u1', 'u2', 'u3', 'u4']) await createUser(t, username, PASSWORD);
   });
 
   afterAll(async () => {
@@ -366,55 +367,45 @@ describe('UI-07: failed logins are throttled', () => {
     return browser.postForm('/login', { username, password, csrf_token: inputValue(page.text, 'csrf_token') });
   }
 
-  it('blocks a username after its budget, even with the right password, with 429 and Retry-After', async () => {
-    const browser = new TestBrowser(t);
+  it('R2-04: blocks a username at one address after its budget, not the user elsewhere nor other users', async () => {
+    const browser = at('192.0.2.10');
     for (let i = 0; i < 3; i += 1) expect((await attempt(browser, 'u1', `wrong ${i}`)).status).toBe(400);
     const blocked = await attempt(browser, 'u1', 'wrong again');
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.headers['content-type']).toMatch(/^text\/html/);
-    const right = await attempt(browser, 'U1', PASSWORD);
+    const right = await attempt(browser, 'u1', PASSWORD);
     expect(right.status).toBe(429);
-    expect((await attempt(browser, 'u1', PASSWORD)).status).toBe(429);
     expect(right.headers['set-cookie']).toBeUndefined();
-    // Another user is not locked out by u1's failures.
-    expect((await attempt(new TestBrowser(t), 'u2', PASSWORD)).status).toBe(303);
+    // The same user from another address, and another user from the same address, sign in.
+    expect((await attempt(at('198.51.100.20'), 'u1', PASSWORD)).status).toBe(303);
+    expect((await attempt(at('192.0.2.10'), 'u2', PASSWORD)).status).toBe(303);
   });
 
-  it('blocks an address that tries many usernames', async () => {
-    const browser = new TestBrowser(t);
-    const statuses: number[] = [];
-    for (let i = 0; i < 16; i += 1) statuses.push((await attempt(browser, `guess${i}`, 'wrong')).status);
-    expect(statuses.slice(0, 4)).toEqual([400, 400, 400, 400]);
-    expect(statuses.at(-1)).toBe(429);
-  });
-});
-
-describe('session cookie on an https issuer', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { ISSUER: 'https://tollgate.example' } });
-    await createUser(t, 'u1', PASSWORD);
-  });
-
-  afterAll(async () => {
-    await t.close();
-  });
-
-  it('is Secure and host-only (__Host- prefix), and still signs in', async () => {
-    const browser = new TestBrowser(t);
+  it('R2-03: counts parallel wrong passwords before checking them', async () => {
+    const browser = at('192.0.2.30');
     const page = await browser.get('/login');
-    const line = setCookieLine(page);
-    expect(line).toMatch(/^__Host-tollgate_session=/);
-    expect(line).toMatch(/; Secure/);
-    expect(line).toMatch(/; HttpOnly/);
-    expect(line).toMatch(/; SameSite=Lax/);
-    expect(line).toMatch(/; Path=\//);
-    expect(line).not.toMatch(/; Domain=/i);
-    const res = await signIn(browser, 'u1');
-    expect(res.status).toBe(303);
-    expect(setCookieLine(res)).toMatch(/; Secure/);
-    expect((await browser.get('/account')).status).toBe(200);
+    const csrf = inputValue(page.text, 'csrf_token');
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        browser.postForm('/login', { username: 'u3', password: 'wrong', csrf_token: csrf }).then((res) => res.status),
+      ),
+    );
+    expect(statuses.filter((status) => status === 400)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(9);
+  });
+
+  it('keys a username exactly as it is looked up: failures for U4 do not spend u4’s budget', async () => {
+    const browser = at('192.0.2.40');
+    for (let i = 0; i < 3; i += 1) expect((await attempt(browser, 'U4', 'wrong')).status).toBe(400);
+    expect((await attempt(browser, 'u4', PASSWORD)).status).toBe(303);
+  });
+
+  it('blocks an address that tries many usernames, far above one username’s budget', async () => {
+    const browser = at('192.0.2.50');
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i += 1) statuses.push((await attempt(browser, `guess${i}`, 'wrong')).status);
+    expect(statuses.slice(0, 30).every((status) => status === 400)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
   });
 });

@@ -18,6 +18,12 @@ export interface ClientAuthenticationOptions {
 }
 
 const FAILURE_WINDOW_SECONDS = 60;
+/**
+ * Across all addresses a client id meets a far higher ceiling than from one address (P10): client
+ * ids are public, so failures elsewhere must not lock the client out; secrets are 256-bit, so
+ * guessing is hopeless and the ceiling only bounds the work spent on it.
+ */
+const CLIENT_CEILING_FACTOR = 20;
 
 /** What an OAuth request offers to authenticate its client: the Authorization header and the form body. */
 export function clientAuthenticationRequestOf(request: FastifyRequest): ClientAuthenticationRequest {
@@ -45,9 +51,11 @@ export class ClientAuthenticationService {
     options: ClientAuthenticationOptions,
   ): Promise<ClientEntity> {
     const { method, presented } = this.methods.read(request);
-    const budgets = this.budgets(presented.clientId, request.remoteAddress);
     // RFC 6819 §5.1.4.2.3: slow down online guessing of client secrets.
-    this.throttle.throwIfBlocked(budgets, 'Too many failed client authentication attempts');
+    const reservation = this.throttle.reserveOrThrow(
+      this.budgets(presented.clientId, request.remoteAddress),
+      'Too many failed client authentication attempts',
+    );
 
     const client = await this.clients.findById(presented.clientId);
     const isAccepted =
@@ -57,18 +65,24 @@ export class ClientAuthenticationService {
       (method.isCredential || options.isPublicClientAllowed) &&
       (await method.verify(client, presented));
     if (!isAccepted) {
-      await this.throttle.recordFailure(budgets);
+      await reservation.settled;
       // The same answer for an unknown client, a wrong secret and a wrong method.
       throw OAuthError.invalidClient();
     }
+    await reservation.release();
     return client;
   }
 
+  /**
+   * P10: failures count per (client id, address) pair, so one address's failures lock out neither
+   * the client elsewhere nor other clients behind the same address (a NAT).
+   */
   private budgets(clientId: string, address: string): FailureBudget[] {
     const limit = this.limits.clientAuthFailuresPerMinute;
+    const windowSeconds = FAILURE_WINDOW_SECONDS;
     return [
-      { key: throttleKey('client-auth', 'client', clientId), limit, windowSeconds: FAILURE_WINDOW_SECONDS },
-      { key: throttleKey('client-auth', 'address', address), limit, windowSeconds: FAILURE_WINDOW_SECONDS },
+      { key: throttleKey('client-auth', 'pair', clientId, address), limit, windowSeconds },
+      { key: throttleKey('client-auth', 'client', clientId), limit: limit * CLIENT_CEILING_FACTOR, windowSeconds },
     ];
   }
 }

@@ -1,22 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { FailureBudget, Throttle, throttleKey } from '../common/throttling/throttle.service';
-import { limitsConfig } from '../config/limits.config';
-import { UsersService } from '../users/users.service';
+import { Injectable } from '@nestjs/common';
+import { SignInService } from '../users/sign-in.service';
 import { InteractionService } from './interaction.service';
 import { errorPage, field, PageOutcome, redirectTo } from './outcome';
 import { toInternalPath } from './return-to';
 import { SessionsService } from './sessions.service';
 import type { LoginPage } from './views/login.view';
 
-/** Failed logins are counted in windows of this length (RFC 6819 §4.4.3.6). */
-export const LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;
-/** One address may fail for this many usernames' budgets before it is blocked too. */
-export const ADDRESS_LIMIT_FACTOR = 5;
 export const DEFAULT_LANDING = '/account';
-/** UsersService.create accepts no longer password; a longer one cannot be right. */
-const MAX_PASSWORD_LENGTH = 1000;
-
 const WRONG_CREDENTIALS = 'Wrong username or password.';
 
 /** The login form: CSRF-checked, throttled, and a fresh session id on success. */
@@ -24,10 +14,8 @@ const WRONG_CREDENTIALS = 'Wrong username or password.';
 export class LoginService {
   constructor(
     private readonly sessions: SessionsService,
-    private readonly users: UsersService,
+    private readonly signIn: SignInService,
     private readonly interactions: InteractionService,
-    private readonly throttle: Throttle,
-    @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
   ) {}
 
   async showForm(sessionToken: string | undefined, query: unknown): Promise<PageOutcome<LoginPage>> {
@@ -67,40 +55,19 @@ export class LoginService {
     });
     if (username === '' || password === '') return form(400, 'Enter your username and password.');
 
-    const [userBudget, addressBudget] = this.budgets(username, address);
-    const blocked = this.throttle.firstBlocked([userBudget, addressBudget]);
-    if (blocked) {
-      const minutes = Math.ceil(blocked.retryAfterSeconds / 60);
-      return form(
-        429,
-        `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`,
-        blocked.retryAfterSeconds,
-      );
+    const attempt = await this.signIn.attempt(username, password, address);
+    if (attempt.kind === 'throttled') {
+      const { retryAfterSeconds } = attempt.decision;
+      const minutes = Math.ceil(retryAfterSeconds / 60);
+      return form(429, `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`, retryAfterSeconds);
     }
+    if (attempt.kind === 'wrong-credentials') return form(400, WRONG_CREDENTIALS);
 
-    // The same answer for an unknown user and a wrong password; verifyPassword spends the same time on both.
-    const user = password.length <= MAX_PASSWORD_LENGTH ? await this.users.verifyPassword(username, password) : null;
-    if (!user) {
-      await this.throttle.recordFailure([userBudget, addressBudget]);
-      return form(400, WRONG_CREDENTIALS);
-    }
-    await this.throttle.reset(userBudget);
-
-    const signedIn = await this.sessions.signIn(session, user.id);
+    const signedIn = await this.sessions.signIn(session, attempt.user.id);
     if (interaction !== undefined) {
       const next = await this.interactions.resume(interaction, signedIn.entity);
       return { ...next, sessionToken: signedIn.newToken };
     }
     return redirectTo(returnTo ?? DEFAULT_LANDING, signedIn.newToken);
-  }
-
-  /** RFC 6819 §4.4.3.6: failed sign-ins counted per username and, more loosely, per address. */
-  private budgets(username: string, address: string): [FailureBudget, FailureBudget] {
-    const limit = this.limits.loginFailuresPer15Minutes;
-    const windowSeconds = LOGIN_FAILURE_WINDOW_SECONDS;
-    return [
-      { key: throttleKey('login', 'user', username.toLowerCase()), limit, windowSeconds },
-      { key: throttleKey('login', 'address', address), limit: limit * ADDRESS_LIMIT_FACTOR, windowSeconds },
-    ];
   }
 }

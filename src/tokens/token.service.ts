@@ -51,6 +51,6 @@ export class TokenService {
     if (!client.grantTypes.includes(grant.grantType)) {
       throw new OAuthError('unauthorized_client', 'The client is not registered for this grant type');
     }
-    return grant.handle(client, parameters);
+    return grant.handle(client, parameters, { remoteAddress: request.remoteAddress });
   }
 }

@@ -64,10 +64,14 @@ interface CookieEntry {
 export class TestBrowser {
   readonly cookies = new Map<string, CookieEntry>();
 
-  constructor(private readonly t: TestApp) {}
+  /** `headers` go with every request, e.g. `x-forwarded-for` to play a browser at another address. */
+  constructor(
+    private readonly t: TestApp,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   get(path: string): Promise<Response> {
-    return this.remember(request(this.t.server).get(path).set(this.cookieHeader()));
+    return this.remember(request(this.t.server).get(path).set(this.headers).set(this.cookieHeader()));
   }
 
   postForm(path: string, fields: Record<string, string | string[] | undefined>): Promise<Response> {
@@ -79,6 +83,7 @@ export class TestBrowser {
     return this.remember(
       request(this.t.server)
         .post(path)
+        .set(this.headers)
         .set(this.cookieHeader())
         .set('content-type', 'application/x-www-form-urlencoded')
         .send(body.toString()),

@@ -58,6 +58,16 @@ export class AttemptLimiter {
     );
   }
 
+  /** Takes back one failure counted in advance (a reservation for an attempt that succeeded). */
+  release(key: string, now = Date.now()): Promise<void> {
+    const window = this.windows.get(key);
+    // Once the window has ended there is nothing left to take back.
+    if (!window || window.endsAt <= now) return Promise.resolve();
+    window.count = Math.max(0, window.count - 1);
+    const windowSeconds = Math.max(1, Math.ceil((window.endsAt - now) / 1000));
+    return this.track(this.store.increment(key, windowSeconds, now, -1).then(() => undefined));
+  }
+
   /** Forgets a key's failures (e.g. after a successful login). */
   reset(key: string): Promise<void> {
     this.windows.delete(key);

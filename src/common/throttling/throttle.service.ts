@@ -5,12 +5,26 @@ import { OAuthError } from '../oauth/oauth.error';
 import { AttemptLimiter, LimitDecision } from './attempt-limiter.service';
 import { RequestRateLimiter } from './request-rate-limiter.service';
 
-/** Who a counter counts: one client id, one remote address or one username. */
-export type ThrottleSubject = 'client' | 'address' | 'user';
+/**
+ * Who a counter counts: one client id, one remote address, one username, or one identity from one
+ * address (`pair`, SECURITY-CASES P10).
+ */
+export type ThrottleSubject = 'client' | 'address' | 'user' | 'pair';
 
-/** The one key format of every counter: `<purpose>:<subject>:<id>`, e.g. `client-auth:address:10.0.0.1`. */
-export function throttleKey(purpose: string, subject: ThrottleSubject, id: string): string {
-  return `${purpose}:${subject}:${id}`;
+/**
+ * The one key format of every counter: `<purpose>:<subject>:<id>`, e.g. `client-auth:client:abc`;
+ * a pair's id is `<identity> <address>` (a space appears in neither a client id nor a username).
+ */
+export function throttleKey(purpose: string, subject: ThrottleSubject, id: string, address?: string): string {
+  return address === undefined ? `${purpose}:${subject}:${id}` : `${purpose}:${subject}:${id} ${address}`;
+}
+
+/** A failure counted before a slow check, so that parallel attempts count (P10). */
+export interface Reservation {
+  /** Resolves when the shared store has the failure. */
+  settled: Promise<void>;
+  /** The attempt succeeded: take the failure back. */
+  release(): Promise<void>;
 }
 
 /** A failure counter and its budget: at most `limit` failures per `windowSeconds`. */
@@ -44,6 +58,34 @@ export class Throttle {
   throwIfBlocked(budgets: readonly FailureBudget[], description: string): void {
     const blocked = this.firstBlocked(budgets);
     if (blocked) throw tooMany(description, blocked);
+  }
+
+  /**
+   * Counts one failure against every budget before the check it guards (argon2, a signature), or
+   * answers which budget is already spent. The check and the count happen in one turn of the event
+   * loop, so parallel attempts on one instance cannot all pass.
+   */
+  reserve(budgets: readonly FailureBudget[]): Reservation | { blocked: LimitDecision } {
+    const blocked = this.firstBlocked(budgets);
+    if (blocked) return { blocked };
+    if (!this.limits.isEnabled) return { settled: Promise.resolve(), release: () => Promise.resolve() };
+    const settled = Promise.all(
+      budgets.map((budget) => this.attempts.recordFailure(budget.key, budget.windowSeconds)),
+    ).then(() => undefined);
+    return {
+      settled,
+      release: async () => {
+        await settled;
+        await Promise.all(budgets.map((budget) => this.attempts.release(budget.key)));
+      },
+    };
+  }
+
+  /** `reserve`, throwing 429 `temporarily_unavailable` with Retry-After when a budget is spent. */
+  reserveOrThrow(budgets: readonly FailureBudget[], description: string): Reservation {
+    const reservation = this.reserve(budgets);
+    if ('blocked' in reservation) throw tooMany(description, reservation.blocked);
+    return reservation;
   }
 
   /** Counts one failure against every budget; resolves when the shared store has them. */

@@ -13,6 +13,12 @@ export interface GrantTypeDescriptor {
   readonly isEnabled: boolean;
 }
 
+/** What a grant may know of the request besides its parameters and the authenticated client. */
+export interface TokenRequestContext {
+  /** The caller's address, for throttling. */
+  remoteAddress: string;
+}
+
 /**
  * A token-endpoint grant: its `grant_type`, the wire parameters it reads (a class-validator DTO
  * with the RFC's names; the token endpoint keeps only these), and how it answers. A new grant is
@@ -21,7 +27,7 @@ export interface GrantTypeDescriptor {
 export interface Grant<P extends object = object> extends GrantTypeDescriptor {
   readonly parameters: new () => P;
   /** Issues the tokens for an authenticated client, or throws OAuthError. */
-  handle(client: ClientEntity, parameters: P): Promise<TokenResponseDto>;
+  handle(client: ClientEntity, parameters: P, context: TokenRequestContext): Promise<TokenResponseDto>;
 }
 
 /** The injection token under which the registry receives every grant. */

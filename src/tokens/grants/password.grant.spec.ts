@@ -4,6 +4,9 @@ import { createTestApp, TestApp } from '../../../test/utils/app';
 import { GrantRegistry } from './grant.registry';
 import { PasswordGrant } from './password.grant';
 
+const FROM_A = { remoteAddress: '192.0.2.1' };
+const FROM_B = { remoteAddress: '198.51.100.7' };
+
 describe(PasswordGrant.name, () => {
   describe('when enabled', () => {
     let t: TestApp;
@@ -34,30 +37,42 @@ describe(PasswordGrant.name, () => {
     });
 
     it('issues tokens for the right password, with a refresh token when the client may refresh', async () => {
-      const withRefresh = await grant.handle(await newClient(), {
-        username: 'alice',
-        password: 'alice password',
-      });
+      const withRefresh = await grant.handle(
+        await newClient(),
+        {
+          username: 'alice',
+          password: 'alice password',
+        },
+        FROM_A,
+      );
       expect(withRefresh).toMatchObject({ token_type: 'Bearer', scope: 'profile', refresh_token: expect.any(String) });
-      const withoutRefresh = await grant.handle(await newClient(['password']), {
-        username: 'alice',
-        password: 'alice password',
-      });
+      const withoutRefresh = await grant.handle(
+        await newClient(['password']),
+        {
+          username: 'alice',
+          password: 'alice password',
+        },
+        FROM_A,
+      );
       expect(withoutRefresh.refresh_token).toBeUndefined();
     });
 
     it('rejects a wrong password with invalid_grant', async () => {
-      const attempt = grant.handle(await newClient(), { username: 'bob', password: 'nope' });
+      const attempt = grant.handle(await newClient(), { username: 'bob', password: 'nope' }, FROM_A);
       await expect(attempt).rejects.toMatchObject({ code: 'invalid_grant', status: 400 });
     });
 
     it('rejects an unregistered scope with invalid_scope before checking the password', async () => {
       const verify = jest.spyOn(t.get(UsersService), 'verifyPassword');
-      const attempt = grant.handle(await newClient(), {
-        username: 'alice',
-        password: 'alice password',
-        scope: 'notes:write',
-      });
+      const attempt = grant.handle(
+        await newClient(),
+        {
+          username: 'alice',
+          password: 'alice password',
+          scope: 'notes:write',
+        },
+        FROM_A,
+      );
       await expect(attempt).rejects.toMatchObject({ code: 'invalid_scope' });
       expect(verify).not.toHaveBeenCalled();
       verify.mockRestore();
@@ -67,14 +82,20 @@ describe(PasswordGrant.name, () => {
       const client = await newClient();
       await t.get(UsersService).create('carol', 'carol password');
       for (let i = 0; i < 2; i += 1) {
-        await expect(grant.handle(client, { username: 'carol', password: 'wrong' })).rejects.toMatchObject({
+        await expect(grant.handle(client, { username: 'carol', password: 'wrong' }, FROM_A)).rejects.toMatchObject({
           code: 'invalid_grant',
         });
       }
-      const blocked = grant.handle(client, { username: 'carol', password: 'carol password' });
+      const blocked = grant.handle(client, { username: 'carol', password: 'carol password' }, FROM_A);
       await expect(blocked).rejects.toMatchObject({ status: 429, retryAfterSeconds: expect.any(Number) });
+      // P10 (R2-04): the failures from one address do not lock the user out from another.
+      await expect(
+        grant.handle(client, { username: 'carol', password: 'carol password' }, FROM_B),
+      ).resolves.toMatchObject({ token_type: 'Bearer' });
       // Another username is not affected.
-      await expect(grant.handle(client, { username: 'alice', password: 'alice password' })).resolves.toMatchObject({
+      await expect(
+        grant.handle(client, { username: 'alice', password: 'alice password' }, FROM_A),
+      ).resolves.toMatchObject({
         token_type: 'Bearer',
       });
     });
