@@ -9,7 +9,7 @@ import request from 'supertest';
 import { configureApp, createFastifyAdapter } from '../src/app.factory';
 import { AppModule } from '../src/app.module';
 import { loadEnvironment } from '../src/config/env.validation';
-import { AccessTokensService } from '../src/tokens/access-tokens.service';
+import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import { BearerAuthGuard } from '../src/user-data/bearer-auth.guard';
 import { Principal } from '../src/user-data/principal';
 import { AllowClientTokens, RequireScopes } from '../src/user-data/scopes.decorator';
@@ -66,7 +66,7 @@ describe('protecting a controller outside the sample API', () => {
   });
 
   const mint = (userId: string | null, scope: string) =>
-    app.get(AccessTokensService).issue({ clientId, userId, scope, grantId: null });
+    app.get(AccessTokenSigner).issue({ clientId, userId, scope, grantId: null });
 
   it('serves a user token with the scope and hands the principal to the handler', async () => {
     const { accessToken } = await mint(user.id, 'notes:read');

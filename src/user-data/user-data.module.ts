@@ -3,7 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
-import { AccessTokenVerifier } from './access-token-verifier';
+import { PrincipalVerifier } from './principal-verifier.service';
 import { BearerStrategy } from './bearer.strategy';
 import { NoteEntity } from './note.entity';
 import { NotesService } from './notes.service';
@@ -18,6 +18,6 @@ import { UserDataController } from './user-data.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([NoteEntity]), PassportModule, TokensModule, UsersModule],
   controllers: [UserDataController, ProtectedResourceController],
-  providers: [AccessTokenVerifier, BearerStrategy, NotesService, ProfileService],
+  providers: [PrincipalVerifier, BearerStrategy, NotesService, ProfileService],
 })
 export class UserDataModule {}
