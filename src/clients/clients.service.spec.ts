@@ -2,6 +2,7 @@ import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
+import { ScopeCatalog } from '../common/oauth/scope-catalog';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
 
@@ -14,6 +15,12 @@ describe(ClientsService.name, () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         ClientsService,
+        {
+          provide: ScopeCatalog,
+          useValue: new ScopeCatalog([
+            { resource: 'resourceAudience', name: 'API', scopes: { profile: 'Profile', 'notes:read': 'Read' } },
+          ]),
+        },
         {
           provide: getRepositoryToken(ClientEntity),
           useValue: { insert: async (client: ClientEntity) => void inserted.push(client) },
@@ -30,6 +37,15 @@ describe(ClientsService.name, () => {
     expect(JSON.stringify(inserted[0])).not.toContain(clientSecret as string);
     expect(client.tokenEndpointAuthMethod).toBe('client_secret_basic');
     expect(client.grantTypes).toEqual(['authorization_code', 'refresh_token']);
+  });
+
+  it('registers a client for every scope of the catalog unless told, and refuses one it lacks', async () => {
+    expect((await service.create({ name: 'A', redirectUris: ['https://a.example/cb'] })).client.scope).toBe(
+      'profile notes:read',
+    );
+    await expect(
+      service.create({ name: 'B', redirectUris: ['https://a.example/cb'], scope: 'notes:write' }),
+    ).rejects.toMatchObject({ code: 'invalid_client_metadata', description: 'unknown scope: notes:write' });
   });
 
   it('gives public clients no secret and the auth method none', async () => {

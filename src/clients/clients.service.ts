@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
-import { formatScope, isKnownScope, KNOWN_SCOPES, parseScope } from '../common/oauth/scopes';
+import { ScopeCatalog } from '../common/oauth/scope-catalog';
+import { formatScope, parseScope } from '../common/oauth/scopes';
 import { ClientEntity, GrantType, TokenEndpointAuthMethod } from './client.entity';
 import { redirectUriProblem } from './redirect-uri';
 
@@ -71,7 +72,10 @@ function metadataError(description: string): OAuthError {
 /** Registered clients: registration, lookup and secret management. */
 @Injectable()
 export class ClientsService {
-  constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
+  constructor(
+    @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
+    private readonly scopes: ScopeCatalog,
+  ) {}
 
   /** Registers a client; the secret (confidential clients only) is returned once and stored as a hash. */
   async create(input: NewClient): Promise<{ client: ClientEntity; clientSecret?: string }> {
@@ -148,9 +152,9 @@ export class ClientsService {
       throw new OAuthError('invalid_redirect_uri', 'authorization_code and implicit clients need a redirect URI');
     }
 
-    const scopes = parseScope(input.scope ?? KNOWN_SCOPES.join(' '));
+    const scopes = parseScope(input.scope ?? formatScope(this.scopes.scopes));
     if (!scopes || scopes.length === 0) throw metadataError('scope must be a space-separated list of scopes');
-    const unknownScopes = scopes.filter((scope) => !isKnownScope(scope));
+    const unknownScopes = scopes.filter((scope) => !this.scopes.isKnown(scope));
     if (unknownScopes.length > 0) throw metadataError(`unknown scope: ${unknownScopes.join(' ')}`);
 
     const now = new Date();

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { KNOWN_SCOPES } from '../common/oauth/scopes';
+import { ScopeCatalog } from '../common/oauth/scope-catalog';
 import { oauthConfig } from '../config/oauth.config';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 
@@ -29,7 +29,11 @@ export interface AuthorizationServerMetadata {
 export class DiscoveryService {
   readonly metadata: Readonly<AuthorizationServerMetadata>;
 
-  constructor(@Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>, grants: GrantRegistry) {
+  constructor(
+    @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
+    grants: GrantRegistry,
+    scopes: ScopeCatalog,
+  ) {
     const base = oauth.baseUrl;
     this.metadata = Object.freeze({
       // RFC 8414 §3.3: identical to the issuer identifier that tokens carry.
@@ -39,7 +43,7 @@ export class DiscoveryService {
       jwks_uri: `${base}/oauth/jwks`,
       introspection_endpoint: `${base}/oauth/introspect`,
       revocation_endpoint: `${base}/oauth/revoke`,
-      scopes_supported: [...KNOWN_SCOPES],
+      scopes_supported: scopes.scopes,
       // RFC 9700 §2.1.2: `token` (implicit) only when the operator enabled it.
       response_types_supported: oauth.allowImplicitGrant ? ['code', 'token'] : ['code'],
       response_modes_supported: oauth.allowImplicitGrant ? ['query', 'fragment'] : ['query'],

@@ -105,7 +105,7 @@ describe(BearerAuthGuard.name, () => {
     expiresAt: new Date(Date.now() + 60_000),
   };
   const verify = jest.fn<Promise<Principal>, [string]>();
-  // Registers the 'bearer' strategy with passport, as UserDataModule does.
+  // Registers the 'bearer' strategy with passport, as ResourceServerModule does.
   new BearerStrategy({ verify } as unknown as PrincipalVerifier);
   const guard = new BearerAuthGuard();
 
