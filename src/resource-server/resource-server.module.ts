@@ -14,5 +14,6 @@ import { ProtectedResourceController } from './protected-resource.controller';
   imports: [PassportModule, TokensModule],
   controllers: [ProtectedResourceController],
   providers: [PrincipalVerifier, BearerStrategy],
+  exports: [PassportModule],
 })
 export class ResourceServerModule {}
