@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ClientsModule } from './clients/clients.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
+import { ScopeCatalogModule } from './common/oauth/scope-catalog.module';
 import { AddressThrottlerModule, ThrottlingModule } from './common/throttling/throttling.module';
 import { AppConfigModule } from './config/config.module';
 import { ConsentModule } from './consent/consent.module';
@@ -10,26 +11,32 @@ import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { PROTECTED_APIS, ProtectedApi } from './protected-apis';
 import { TokensModule } from './tokens/tokens.module';
-import { UserDataModule } from './user-data/user-data.module';
 import { UsersModule } from './users/users.module';
 
-@Module({
-  imports: [
-    AppConfigModule,
-    LoggingModule,
-    ThrottlingModule,
-    AddressThrottlerModule,
-    DatabaseModule,
-    ClientsModule,
-    UsersModule,
-    TokensModule,
-    ConsentModule,
-    DiscoveryModule,
-    UserDataModule,
-    HealthModule,
-    MaintenanceModule,
-  ],
-  providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
-})
+/** The server around a list of protected APIs; a test that hosts an API of its own passes its list. */
+export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata {
+  return {
+    imports: [
+      AppConfigModule,
+      LoggingModule,
+      ThrottlingModule,
+      AddressThrottlerModule,
+      DatabaseModule,
+      ScopeCatalogModule.forRoot(apis.map((api) => api.resource)),
+      ClientsModule,
+      UsersModule,
+      TokensModule,
+      ConsentModule,
+      DiscoveryModule,
+      ...apis.map((api) => api.module),
+      HealthModule,
+      MaintenanceModule,
+    ],
+    providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
+  };
+}
+
+@Module(appModuleMetadata(PROTECTED_APIS))
 export class AppModule {}

@@ -3,7 +3,6 @@ import request from 'supertest';
 import { oauthConfig } from '../src/config/oauth.config';
 import { AuthorizationRequestEntity } from '../src/consent/authorization-request.entity';
 import { ConsentEntity } from '../src/consent/consent.entity';
-import { AccessTokensService } from '../src/tokens/access-tokens.service';
 import { AuthorizationCodeEntity } from '../src/tokens/authorization-code.entity';
 import { AuthorizationCodesService } from '../src/tokens/authorization-codes.service';
 import { createTestApp, TestApp } from './utils/app';
@@ -22,6 +21,7 @@ import {
   TestBrowser,
   TestClient,
 } from './utils/session';
+import { activeAccessTokenClaims } from './utils/tokens';
 
 function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
@@ -537,7 +537,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
     expect(fragment.get('iss')).toBe(issuer);
     expect(fragment.has('refresh_token')).toBe(false);
     expect(fragment.has('code')).toBe(false);
-    const claims = await t.get(AccessTokensService).verify(fragment.get('access_token') as string);
+    const claims = await activeAccessTokenClaims(t, fragment.get('access_token') as string);
     expect(claims).toMatchObject({ client_id: implicitClient.clientId, scope: 'profile' });
     const me = await request(t.server)
       .get('/api/me')

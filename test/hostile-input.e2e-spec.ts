@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientsService } from '../src/clients/clients.service';
-import { AccessTokensService } from '../src/tokens/access-tokens.service';
+import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp } from './utils/app';
 import { CORE_TABLES } from './utils/database';
@@ -113,7 +113,7 @@ describe('hostile input on every endpoint (A12)', () => {
     });
     basicAuth = `Basic ${Buffer.from(`${client.clientId}:${clientSecret}`).toString('base64')}`;
     const user = await t.get(UsersService).create('sweep-user', 'correct horse battery');
-    bearer = `Bearer ${(await t.get(AccessTokensService).issue({ clientId: client.clientId, userId: user.id, scope: 'profile notes:read notes:write', grantId: null })).accessToken}`;
+    bearer = `Bearer ${(await t.get(AccessTokenSigner).issue({ clientId: client.clientId, userId: user.id, scope: 'profile notes:read notes:write', grantId: null })).accessToken}`;
     countsBefore = await counts();
   });
 

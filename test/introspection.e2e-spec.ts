@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
-import { AccessTokensService } from '../src/tokens/access-tokens.service';
+import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import { KeysService } from '../src/tokens/keys/keys.service';
 import { createTestApp, TestApp } from './utils/app';
 import {
@@ -164,7 +164,7 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     const clock = jest.spyOn(Date, 'now').mockReturnValue(past);
     let accessToken: string;
     try {
-      ({ accessToken } = await t.get(AccessTokensService).issue({
+      ({ accessToken } = await t.get(AccessTokenSigner).issue({
         clientId: c1.clientId,
         userId,
         scope: 'profile',

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { ClientsService } from '../src/clients/clients.service';
-import { AccessTokensService } from '../src/tokens/access-tokens.service';
+import { AccessTokenStore } from '../src/tokens/access-token-store.service';
 import { openControl, postForm, startInstance } from './utils/cluster';
 import { createSharedTestDatabase, TestDatabase } from './utils/database';
 
@@ -63,7 +63,7 @@ describe('graceful shutdown (RB-13)', () => {
     const issued = results.filter((r) => r.status === 200);
     for (const result of results) expect([0, 200, 503]).toContain(result.status);
     expect(issued.length).toBeGreaterThan(0);
-    const tokens = control.get(AccessTokensService);
+    const tokens = control.get(AccessTokenStore);
     for (const response of issued) {
       expect(await tokens.findRecord(jtiOf(response.body?.access_token as string))).not.toBeNull();
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AccessTokensService } from '../src/tokens/access-tokens.service';
+import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import type { NewAuthorizationCode } from '../src/tokens/authorization-codes.service';
 import { createTestApp, TestApp } from './utils/app';
 import {
@@ -142,7 +142,7 @@ describe('POST /oauth/token (authorization_code)', () => {
     it('RB-07 leaves the code redeemable when storing the tokens fails', async () => {
       const { code, verifier } = await codeFor(c1);
       const spy = jest
-        .spyOn(t.get(AccessTokensService), 'issue')
+        .spyOn(t.get(AccessTokenSigner), 'issue')
         .mockRejectedValueOnce(new Error('injected failure while storing the access token'));
       try {
         const failed = await exchange(c1, { code, code_verifier: verifier, redirect_uri: REDIRECT });

@@ -1,5 +1,5 @@
 import { AccessTokenEntity } from '../src/tokens/access-token.entity';
-import { AccessTokensService } from '../src/tokens/access-tokens.service';
+import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import { RefreshTokenEntity } from '../src/tokens/refresh-token.entity';
 import { createTestApp, TestApp } from './utils/app';
 import {
@@ -186,7 +186,7 @@ describe('POST /oauth/token (refresh_token)', () => {
 
     it('keeps the refresh token when storing the new tokens fails', async () => {
       const first = await obtainTokens(t, c1, userId);
-      const spy = jest.spyOn(t.get(AccessTokensService), 'issue').mockRejectedValueOnce(new Error('db gone'));
+      const spy = jest.spyOn(t.get(AccessTokenSigner), 'issue').mockRejectedValueOnce(new Error('db gone'));
       try {
         expectOAuthError(await refresh(t, c1, first.refresh_token), 500, 'server_error');
       } finally {

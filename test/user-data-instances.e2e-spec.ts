@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ClientsService } from '../src/clients/clients.service';
-import { AccessTokensService } from '../src/tokens/access-tokens.service';
+import { AccessTokenStore } from '../src/tokens/access-token-store.service';
 import { createTestApp, TestApp } from './utils/app';
 import { createTestDatabase, isMysqlRun, TestDatabase } from './utils/database';
 import { createClient, createUser, mintAccessToken, TestUser } from './utils/tokens';
@@ -49,7 +49,7 @@ describe('revocation across instances sharing one database', () => {
     expect((await me(accessToken)).status).toBe(200);
     expect((await me(accessToken)).status).toBe(200);
 
-    await revoking.get(AccessTokensService).revoke(jti);
+    await revoking.get(AccessTokenStore).revoke(jti);
 
     const res = await me(accessToken);
     expect(res.status).toBe(401);

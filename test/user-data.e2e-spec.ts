@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import request, { Response } from 'supertest';
 import { ClientsService } from '../src/clients/clients.service';
 import { oauthConfig } from '../src/config/oauth.config';
-import { AccessTokensService } from '../src/tokens/access-tokens.service';
+import { AccessTokenStore } from '../src/tokens/access-token-store.service';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp } from './utils/app';
 import {
@@ -145,7 +145,7 @@ describe('bearer authentication on GET /api/notes (SECURITY-CASES A9)', () => {
   it('RS-06: a revoked token is refused on the very next request', async () => {
     const victim = await mint(u1);
     expect((await notes().set('Authorization', bearer(victim.accessToken))).status).toBe(200);
-    await t.get(AccessTokensService).revoke(victim.jti);
+    await t.get(AccessTokenStore).revoke(victim.jti);
     const res = await notes().set('Authorization', bearer(victim.accessToken));
     expectBearerError(res, 401, 'invalid_token');
     expect(res.body.error_description).toMatch(/revoked/);
@@ -294,7 +294,7 @@ describe('tokens whose client or user is gone', () => {
   it('sees a revocation made by another instance at once, under concurrent load', async () => {
     const victim = await mint(u1);
     const others = await Promise.all([mint(u1), mint(u2)]);
-    await t.get(AccessTokensService).revoke(victim.jti);
+    await t.get(AccessTokenStore).revoke(victim.jti);
     const results = await Promise.all(
       [victim, ...others, victim, ...others].map((minted) =>
         request(t.server).get('/api/notes').set('Authorization', bearer(minted.accessToken)),

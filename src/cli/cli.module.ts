@@ -1,19 +1,22 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { ScopeCatalogModule } from '../common/oauth/scope-catalog.module';
 import { AddressThrottlerModule, ThrottlingModule } from '../common/throttling/throttling.module';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { MaintenanceModule } from '../maintenance/maintenance.module';
+import { PROTECTED_APIS } from '../protected-apis';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 
-/** The admin CLI's slice of the app: the same services, no HTTP. */
+/** The admin CLI's slice of the app: the same services and scope catalog, no HTTP (no API modules). */
 @Module({
   imports: [
     AppConfigModule,
     ThrottlingModule,
     AddressThrottlerModule,
     DatabaseModule,
+    ScopeCatalogModule.forRoot(PROTECTED_APIS.map((api) => api.resource)),
     ClientsModule,
     UsersModule,
     TokensModule,

@@ -11,6 +11,7 @@ import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.regi
 import { ClientSecretBasic } from './auth-methods/client-secret-basic';
 import { ClientSecretPost } from './auth-methods/client-secret-post';
 import { NoClientAuthentication } from './auth-methods/none';
+import { ScopeCatalog } from '../common/oauth/scope-catalog';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
 
@@ -39,6 +40,12 @@ describe(ClientsService.name, () => {
         { provide: CLIENT_AUTH_METHODS, useFactory: (...m: ClientAuthMethod[]) => m, inject: METHOD_CLASSES },
         ClientAuthMethodRegistry,
         {
+          provide: ScopeCatalog,
+          useValue: new ScopeCatalog([
+            { resource: 'resourceAudience', name: 'API', scopes: { profile: 'Profile', 'notes:read': 'Read' } },
+          ]),
+        },
+        {
           provide: getRepositoryToken(ClientEntity),
           useValue: { insert: async (client: ClientEntity) => void inserted.push(client) },
         },
@@ -54,6 +61,15 @@ describe(ClientsService.name, () => {
     expect(JSON.stringify(inserted[0])).not.toContain(clientSecret as string);
     expect(client.tokenEndpointAuthMethod).toBe('client_secret_basic');
     expect(client.grantTypes).toEqual(['authorization_code', 'refresh_token']);
+  });
+
+  it('registers a client for every scope of the catalog unless told, and refuses one it lacks', async () => {
+    expect((await service.create({ name: 'A', redirectUris: ['https://a.example/cb'] })).client.scope).toBe(
+      'profile notes:read',
+    );
+    await expect(
+      service.create({ name: 'B', redirectUris: ['https://a.example/cb'], scope: 'notes:write' }),
+    ).rejects.toMatchObject({ code: 'invalid_client_metadata', description: 'unknown scope: notes:write' });
   });
 
   it('gives public clients no secret and the auth method none', async () => {

@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
-import { formatScope, isKnownScope, KNOWN_SCOPES, parseScope } from '../common/oauth/scopes';
+import { ScopeCatalog } from '../common/oauth/scope-catalog';
+import { formatScope, parseScope } from '../common/oauth/scopes';
 import { fromSqlDatetime } from '../database/sql-time';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
@@ -104,6 +105,7 @@ export class ClientsService {
     // The grant registry lives with the grants (TokensModule), which authenticate clients through this module.
     @Inject(forwardRef(() => GrantRegistry)) private readonly grants: GrantRegistry,
     private readonly authMethods: ClientAuthMethodRegistry,
+    private readonly scopes: ScopeCatalog,
   ) {}
 
   /** Registers a client; the secret (confidential clients only) is returned once and stored as a hash. */
@@ -188,9 +190,9 @@ export class ClientsService {
       throw new OAuthError('invalid_redirect_uri', `${redirected.join(' and ')} clients need a redirect URI`);
     }
 
-    const scopes = parseScope(input.scope ?? KNOWN_SCOPES.join(' '));
+    const scopes = parseScope(input.scope ?? formatScope(this.scopes.scopes));
     if (!scopes || scopes.length === 0) throw metadataError('scope must be a space-separated list of scopes');
-    const unknownScopes = scopes.filter((scope) => !isKnownScope(scope));
+    const unknownScopes = scopes.filter((scope) => !this.scopes.isKnown(scope));
     if (unknownScopes.length > 0) throw metadataError(`unknown scope: ${unknownScopes.join(' ')}`);
 
     const now = new Date();

@@ -1,6 +1,7 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ScopeCatalog } from '../common/oauth/scope-catalog';
 import { AccountService } from './account.service';
 import { isFormPost, noView, sendNotAForm, sendPageOutcome } from './page-reply';
 import { SessionCookie } from './session-cookie';
@@ -13,12 +14,13 @@ export class AccountController {
   constructor(
     private readonly accountService: AccountService,
     private readonly cookie: SessionCookie,
+    private readonly scopes: ScopeCatalog,
   ) {}
 
   @Get()
   async showAccount(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const outcome = await this.accountService.show(this.cookie.read(request));
-    return sendPageOutcome(reply, this.cookie, outcome, renderAccountPage, 302);
+    return sendPageOutcome(reply, this.cookie, outcome, (page) => renderAccountPage(page, this.scopes), 302);
   }
 
   @Post('revoke')

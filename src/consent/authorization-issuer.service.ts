@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from '../common/database-errors';
 import type { OAuthErrorCode } from '../common/oauth/oauth.error';
 import { toWireText } from '../common/oauth/error-body';
 import { oauthConfig } from '../config/oauth.config';
-import { AccessTokensService } from '../tokens/access-tokens.service';
+import { AccessTokenSigner } from '../tokens/access-token-signer.service';
 import { AuthorizationCodesService } from '../tokens/authorization-codes.service';
 import type { RedirectTarget, ResponseType } from './authorization-request.validation';
 import { buildAuthorizationResponseUrl } from './authorization-response';
@@ -26,7 +26,7 @@ export interface ApprovedAuthorization extends RedirectTarget {
 export class AuthorizationIssuerService {
   constructor(
     private readonly codes: AuthorizationCodesService,
-    private readonly accessTokens: AccessTokensService,
+    private readonly accessTokens: AccessTokenSigner,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
   ) {}
 

@@ -16,8 +16,16 @@ function client(overrides: Partial<ClientEntity> = {}): ClientEntity {
   });
 }
 
-function context(found: ClientEntity | null = client(), isImplicitGrantEnabled = false): ValidationContext {
-  return { findClient: async (id) => (found && id === found.clientId ? found : null), isImplicitGrantEnabled };
+function context(
+  found: ClientEntity | null = client(),
+  isImplicitGrantEnabled = false,
+  knownScopes = ['profile', 'notes:read', 'notes:write'],
+): ValidationContext {
+  return {
+    findClient: async (id) => (found && id === found.clientId ? found : null),
+    isImplicitGrantEnabled,
+    isKnownScope: (scope) => knownScopes.includes(scope),
+  };
 }
 
 const valid = {
@@ -67,6 +75,14 @@ describe(checkAuthorizationRequest.name, () => {
       error: 'invalid_request',
       target: { state: null },
     });
+  });
+
+  it('refuses a registered scope that no protected API declares any more with invalid_scope', async () => {
+    const result = await checkAuthorizationRequest(
+      { ...valid, scope: 'notes:read' },
+      context(client(), false, ['profile']),
+    );
+    expect(result).toMatchObject({ kind: 'redirect-error', error: 'invalid_scope' });
   });
 
   it('refuses response_type=token while the implicit grant is off, and answers in the fragment', async () => {

@@ -2,7 +2,7 @@ import type { ClientEntity } from '../clients/client.entity';
 import { isRegisteredRedirectUri } from '../clients/redirect-uri';
 import type { OAuthErrorCode } from '../common/oauth/oauth.error';
 import { BoundChallenge, checkCodeChallenge } from '../common/oauth/pkce';
-import { isKnownScope, parseScope } from '../common/oauth/scopes';
+import { parseScope } from '../common/oauth/scopes';
 
 export type ResponseType = 'code' | 'token';
 export type PromptValue = 'none' | 'login' | 'consent';
@@ -36,6 +36,8 @@ export type AuthorizationRequestCheck =
 export interface ValidationContext {
   findClient(clientId: string): Promise<ClientEntity | null>;
   isImplicitGrantEnabled: boolean;
+  /** True for a scope some protected API declares (ScopeCatalog). */
+  isKnownScope(scope: string): boolean;
 }
 
 /** Longest state echoed back; longer ones make Location headers that proxies drop. */
@@ -137,7 +139,7 @@ export async function checkAuthorizationRequest(
     // RFC 6749 §3.3: scope-token grammar; PRODUCT P2: unknown or unregistered scopes are refused.
     const parsed = parseScope(scopeParam.value);
     if (!parsed || parsed.length === 0) return fail('invalid_scope', 'The scope parameter is malformed.');
-    const refused = parsed.filter((scope) => !isKnownScope(scope) || !registeredScopes.includes(scope));
+    const refused = parsed.filter((scope) => !context.isKnownScope(scope) || !registeredScopes.includes(scope));
     if (refused.length > 0) return fail('invalid_scope', 'The scope is unknown or not allowed for this client.');
     scopes = parsed;
   } else {

@@ -2,6 +2,7 @@ import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ScopeCatalog } from '../common/oauth/scope-catalog';
 import { InteractionService } from './interaction.service';
 import { isFormPost, noView, sendNotAForm, sendPageOutcome } from './page-reply';
 import { SessionCookie } from './session-cookie';
@@ -15,12 +16,13 @@ export class ConsentController {
   constructor(
     private readonly interactions: InteractionService,
     private readonly cookie: SessionCookie,
+    private readonly scopes: ScopeCatalog,
   ) {}
 
   @Get()
   async showConsent(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const outcome = await this.interactions.showConsent(this.cookie.read(request), request.query);
-    return sendPageOutcome(reply, this.cookie, outcome, renderConsentPage, 302);
+    return sendPageOutcome(reply, this.cookie, outcome, (page) => renderConsentPage(page, this.scopes), 302);
   }
 
   @Post()

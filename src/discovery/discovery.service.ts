@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ClientAuthMethodRegistry } from '../clients/auth-methods/client-auth-method.registry';
 import { CODE_CHALLENGE_METHODS } from '../common/oauth/pkce';
-import { KNOWN_SCOPES } from '../common/oauth/scopes';
+import { ScopeCatalog } from '../common/oauth/scope-catalog';
 import { oauthConfig } from '../config/oauth.config';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 
@@ -35,6 +35,7 @@ export class DiscoveryService {
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
     grants: GrantRegistry,
     authMethods: ClientAuthMethodRegistry,
+    scopes: ScopeCatalog,
   ) {
     const base = oauth.baseUrl;
     this.metadata = Object.freeze({
@@ -45,7 +46,7 @@ export class DiscoveryService {
       jwks_uri: `${base}/oauth/jwks`,
       introspection_endpoint: `${base}/oauth/introspect`,
       revocation_endpoint: `${base}/oauth/revoke`,
-      scopes_supported: [...KNOWN_SCOPES],
+      scopes_supported: scopes.scopes,
       // RFC 9700 §2.1.2: `token` (implicit) only when the operator enabled it.
       response_types_supported: oauth.allowImplicitGrant ? ['code', 'token'] : ['code'],
       response_modes_supported: oauth.allowImplicitGrant ? ['query', 'fragment'] : ['query'],

@@ -4,7 +4,8 @@ import { ClientAuthenticationRequest, ClientAuthenticationService } from '../cli
 import { FailureBudget, Throttle, throttleKey } from '../common/throttling/throttle.service';
 import { limitsConfig } from '../config/limits.config';
 import { oauthConfig } from '../config/oauth.config';
-import { AccessTokensService } from './access-tokens.service';
+import { AccessTokenStore } from './access-token-store.service';
+import { AccessTokenVerifier } from './access-token-verifier.service';
 import { IntrospectionRequestDto } from './dto/introspection-request.dto';
 import { IntrospectionResponseDto } from './dto/introspection-response.dto';
 import { RefreshTokensService } from './refresh-tokens.service';
@@ -17,7 +18,8 @@ const INACTIVE: IntrospectionResponseDto = { active: false };
 export class IntrospectionService {
   constructor(
     private readonly clientAuthentication: ClientAuthenticationService,
-    private readonly accessTokens: AccessTokensService,
+    private readonly verifier: AccessTokenVerifier,
+    private readonly accessTokens: AccessTokenStore,
     private readonly refreshTokens: RefreshTokensService,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
     private readonly throttle: Throttle,
@@ -46,9 +48,11 @@ export class IntrospectionService {
   }
 
   private async introspectAccessToken(token: string): Promise<IntrospectionResponseDto> {
-    const claims = await this.accessTokens.verify(token);
+    const claims = await this.verifier.verify(token);
     // The server's own clock decides: no leeway past `exp` here (RFC 7662 §2.2).
     if (!claims || claims.exp * 1000 <= Date.now()) return INACTIVE;
+    // RFC 7662 §2.2: a revoked token is not active.
+    if (!(await this.accessTokens.isLive(claims.jti))) return INACTIVE;
     return {
       active: true,
       scope: claims.scope,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ClientAuthenticationRequest, ClientAuthenticationService } from '../clients/client-authentication.service';
 import { OAuthError } from '../common/oauth/oauth.error';
-import { AccessTokensService } from './access-tokens.service';
+import { AccessTokenStore } from './access-token-store.service';
+import { AccessTokenVerifier } from './access-token-verifier.service';
 import { RevocationRequestDto } from './dto/revocation-request.dto';
 import { GrantRevocationService } from './grant-revocation.service';
 import { RefreshTokensService } from './refresh-tokens.service';
@@ -13,7 +14,8 @@ import { TransactionsService } from '../database/transactions.service';
 export class RevocationService {
   constructor(
     private readonly clientAuthentication: ClientAuthenticationService,
-    private readonly accessTokens: AccessTokensService,
+    private readonly verifier: AccessTokenVerifier,
+    private readonly accessTokens: AccessTokenStore,
     private readonly refreshTokens: RefreshTokensService,
     private readonly grantRevocation: GrantRevocationService,
     private readonly transactions: TransactionsService,
@@ -28,7 +30,7 @@ export class RevocationService {
   }
 
   private async revokeAccessToken(token: string, clientId: string): Promise<void> {
-    const claims = await this.accessTokens.verifySignature(token);
+    const claims = await this.verifier.verify(token);
     if (!claims) return;
     const record = await this.accessTokens.findRecord(claims.jti);
     if (!record) return;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccessTokensService } from './access-tokens.service';
+import { AccessTokenSigner } from './access-token-signer.service';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { TransactionsService } from '../database/transactions.service';
@@ -24,7 +24,7 @@ export interface TokenPairInput {
 @Injectable()
 export class TokenIssuer {
   constructor(
-    private readonly accessTokens: AccessTokensService,
+    private readonly accessTokens: AccessTokenSigner,
     private readonly refreshTokens: RefreshTokensService,
     private readonly transactions: TransactionsService,
   ) {}

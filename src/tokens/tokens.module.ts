@@ -4,7 +4,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenEntity } from './access-token.entity';
-import { AccessTokensService } from './access-tokens.service';
+import { AccessTokenSigner } from './access-token-signer.service';
+import { AccessTokenStore } from './access-token-store.service';
+import { AccessTokenVerifier } from './access-token-verifier.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { GrantRevocationService } from './grant-revocation.service';
@@ -41,7 +43,9 @@ export const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, Re
   controllers: [TokenController, IntrospectionController, RevocationController],
   providers: [
     KeysService,
-    AccessTokensService,
+    AccessTokenStore,
+    AccessTokenSigner,
+    AccessTokenVerifier,
     AuthorizationCodesService,
     RefreshTokensService,
     GrantRevocationService,
@@ -58,7 +62,9 @@ export const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, Re
   exports: [
     TokenCleanupService,
     KeysService,
-    AccessTokensService,
+    AccessTokenStore,
+    AccessTokenSigner,
+    AccessTokenVerifier,
     AuthorizationCodesService,
     RefreshTokensService,
     GrantRevocationService,

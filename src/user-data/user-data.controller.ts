@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { BearerAuthGuard } from './bearer-auth.guard';
+import { BearerAuthGuard } from '../resource-server/bearer-auth.guard';
+import { UserId } from '../resource-server/principal';
+import { RequireScopes } from '../resource-server/scopes.decorator';
+import { ScopesGuard } from '../resource-server/scopes.guard';
 import { CreateNoteDto } from './dto/create-note.dto';
 import { ListNotesQueryDto } from './dto/list-notes-query.dto';
 import { NoteIdParamDto } from './dto/note-id-param.dto';
@@ -8,10 +11,7 @@ import { NoteDto, NoteListDto } from './dto/note-response.dto';
 import { ProfileDto } from './dto/profile-response.dto';
 import { UpdateNoteDto } from './dto/update-note.dto';
 import { NotesService } from './notes.service';
-import { UserId } from './principal';
 import { ProfileService } from './profile.service';
-import { RequireScopes } from './scopes.decorator';
-import { ScopesGuard } from './scopes.guard';
 
 /** The sample resource server: the token user's profile and notes. */
 @ApiTags('sample API')

@@ -1,23 +1,16 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TokensModule } from '../tokens/tokens.module';
+import { ResourceServerModule } from '../resource-server/resource-server.module';
 import { UsersModule } from '../users/users.module';
-import { AccessTokenVerifier } from './access-token-verifier';
-import { BearerStrategy } from './bearer.strategy';
 import { NoteEntity } from './note.entity';
 import { NotesService } from './notes.service';
 import { ProfileService } from './profile.service';
-import { ProtectedResourceController } from './protected-resource.controller';
 import { UserDataController } from './user-data.controller';
 
-/**
- * The sample resource server. It also registers the 'bearer' strategy, so any controller of the
- * app can be protected with `@UseGuards(BearerAuthGuard, ScopesGuard)` and `@RequireScopes(...)`.
- */
+/** The sample API: the token user's profile and notes. Its scopes are declared in user-data.resource.ts. */
 @Module({
-  imports: [TypeOrmModule.forFeature([NoteEntity]), PassportModule, TokensModule, UsersModule],
-  controllers: [UserDataController, ProtectedResourceController],
-  providers: [AccessTokenVerifier, BearerStrategy, NotesService, ProfileService],
+  imports: [TypeOrmModule.forFeature([NoteEntity]), ResourceServerModule, UsersModule],
+  controllers: [UserDataController],
+  providers: [NotesService, ProfileService],
 })
 export class UserDataModule {}

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
@@ -25,9 +26,11 @@ export interface TestAppOptions {
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Reuse a database (e.g. to restart on the same data); created fresh otherwise. */
   database?: TestDatabase;
+  /** The root module; AppModule unless a test hosts protected APIs of its own (see appModuleMetadata). */
+  module?: Type;
 }
 
-/** Boots the real AppModule with the real migrations on a fresh database. */
+/** Boots the real AppModule (or options.module) with the real migrations on a fresh database. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   // Settings are read while the module compiles; the environment is restored right after.
@@ -42,7 +45,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       done();
     },
   });
-  let builder = Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [options.module ?? AppModule] })
     .overrideProvider(LOG_DESTINATION)
     .useValue(destination);
   if (options.override) builder = options.override(builder);

@@ -1,7 +1,10 @@
 import { createHmac, KeyObject, randomBytes, sign } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ClientsService } from '../../src/clients/clients.service';
-import { AccessTokenClaims, AccessTokensService } from '../../src/tokens/access-tokens.service';
+import type { AccessTokenClaims } from '../../src/tokens/access-token-claims';
+import { AccessTokenSigner } from '../../src/tokens/access-token-signer.service';
+import { AccessTokenStore } from '../../src/tokens/access-token-store.service';
+import { AccessTokenVerifier } from '../../src/tokens/access-token-verifier.service';
 import { KeysService } from '../../src/tokens/keys/keys.service';
 import { UsersService } from '../../src/users/users.service';
 
@@ -40,8 +43,14 @@ export async function mintAccessToken(
   t: Providers,
   input: { clientId: string; userId: string | null; scope: string },
 ): Promise<MintedToken> {
-  const issued = await t.get(AccessTokensService).issue({ ...input, grantId: null });
+  const issued = await t.get(AccessTokenSigner).issue({ ...input, grantId: null });
   return { accessToken: issued.accessToken, jti: issued.jti };
+}
+
+/** The claims of an access token that verifies and is neither revoked nor deleted; null otherwise. */
+export async function activeAccessTokenClaims(t: Providers, token: string): Promise<AccessTokenClaims | null> {
+  const claims = await t.get(AccessTokenVerifier).verify(token);
+  return claims && (await t.get(AccessTokenStore).isLive(claims.jti)) ? claims : null;
 }
 
 export function decodePart<T = Record<string, unknown>>(token: string, index: 0 | 1): T {

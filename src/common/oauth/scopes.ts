@@ -1,11 +1,4 @@
-/** Every scope the server knows, with the description the consent page shows. */
-export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  profile: 'See your username',
-  'notes:read': 'Read your notes',
-  'notes:write': 'Create, change and delete your notes',
-};
-
-export const KNOWN_SCOPES = Object.keys(SCOPE_DESCRIPTIONS);
+/** Scope grammar only; which scopes exist is declared by the protected APIs (ScopeCatalog). */
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), space-delimited. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -20,10 +13,6 @@ export function parseScope(value: string): string[] | undefined {
 
 export function formatScope(scopes: readonly string[]): string {
   return scopes.join(' ');
-}
-
-export function isKnownScope(scope: string): boolean {
-  return Object.hasOwn(SCOPE_DESCRIPTIONS, scope);
 }
 
 /** True when every scope of `requested` is in `granted`. */

@@ -1,4 +1,4 @@
-import { SCOPE_DESCRIPTIONS } from '../../common/oauth/scopes';
+import type { ScopeCatalog } from '../../common/oauth/scope-catalog';
 import { escapeHtml, hiddenFields, renderLayout } from './layout';
 
 export interface AccountGrant {
@@ -14,9 +14,9 @@ export interface AccountPage {
   grants: readonly AccountGrant[];
 }
 
-function renderGrant(grant: AccountGrant, csrfToken: string): string {
+function renderGrant(grant: AccountGrant, csrfToken: string, catalog: Pick<ScopeCatalog, 'describe'>): string {
   const scopes = grant.scopes
-    .map((scope) => `<li>${escapeHtml(SCOPE_DESCRIPTIONS[scope] ?? scope)} (<code>${escapeHtml(scope)}</code>)</li>`)
+    .map((scope) => `<li>${escapeHtml(catalog.describe(scope))} (<code>${escapeHtml(scope)}</code>)</li>`)
     .join('');
   const date = grant.grantedAt.toISOString().slice(0, 10);
   return `<section class="grant">
@@ -30,11 +30,11 @@ ${hiddenFields({ csrf_token: csrfToken, client_id: grant.clientId })}
 </section>`;
 }
 
-export function renderAccountPage(page: AccountPage): string {
+export function renderAccountPage(page: AccountPage, catalog: Pick<ScopeCatalog, 'describe'>): string {
   const grants =
     page.grants.length === 0
       ? '<p>No application has access to your account.</p>'
-      : page.grants.map((grant) => renderGrant(grant, page.csrfToken)).join('\n');
+      : page.grants.map((grant) => renderGrant(grant, page.csrfToken, catalog)).join('\n');
   return renderLayout(
     'Your account',
     `<h1>Your account</h1>

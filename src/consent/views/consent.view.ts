@@ -1,4 +1,4 @@
-import { SCOPE_DESCRIPTIONS } from '../../common/oauth/scopes';
+import type { ScopeCatalog } from '../../common/oauth/scope-catalog';
 import { escapeHtml, hiddenFields, renderLayout } from './layout';
 
 export interface ConsentPage {
@@ -9,11 +9,11 @@ export interface ConsentPage {
   csrfToken: string;
 }
 
-export function renderConsentPage(page: ConsentPage): string {
+export function renderConsentPage(page: ConsentPage, catalog: Pick<ScopeCatalog, 'describe'>): string {
   const scopes = page.scopes
     .map(
       (scope) =>
-        `<li>${escapeHtml(SCOPE_DESCRIPTIONS[scope] ?? scope)} <span class="muted">(<code>${escapeHtml(scope)}</code>)</span></li>`,
+        `<li>${escapeHtml(catalog.describe(scope))} <span class="muted">(<code>${escapeHtml(scope)}</code>)</span></li>`,
     )
     .join('\n');
   return renderLayout(

@@ -3,7 +3,7 @@ import { ClientEntity } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
 import { UsersService } from '../../users/users.service';
 import { createTestApp, TestApp } from '../../../test/utils/app';
-import { AccessTokensService } from '../access-tokens.service';
+import { activeAccessTokenClaims } from '../../../test/utils/tokens';
 import { AuthorizationCodesService, NewAuthorizationCode } from '../authorization-codes.service';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
 import { isWellFormedCodeVerifier, verifyPkce } from '../../common/oauth/pkce';
@@ -74,14 +74,14 @@ describe(AuthorizationCodeGrant.name, () => {
   it("exchanges a code for tokens bound to the user, with the code's scope", async () => {
     const response = await redeem(await newCode());
     expect(response).toMatchObject({ token_type: 'Bearer', scope: 'profile', refresh_token: expect.any(String) });
-    expect(await t.get(AccessTokensService).verify(response.access_token)).toMatchObject({ sub: userId });
+    expect(await activeAccessTokenClaims(t, response.access_token)).toMatchObject({ sub: userId });
   });
 
   it("rejects a second redemption with invalid_grant and revokes the first one's tokens", async () => {
     const code = await newCode();
     const first = await redeem(code);
     await expect(redeem(code)).rejects.toMatchObject({ code: 'invalid_grant' });
-    expect(await t.get(AccessTokensService).verify(first.access_token)).toBeNull();
+    expect(await activeAccessTokenClaims(t, first.access_token)).toBeNull();
   });
 
   it("rejects another client's code with invalid_grant", async () => {

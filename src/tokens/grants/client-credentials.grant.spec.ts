@@ -1,7 +1,8 @@
 import { ClientsService } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth.error';
 import { createTestApp, TestApp } from '../../../test/utils/app';
-import { AccessTokensService } from '../access-tokens.service';
+import { activeAccessTokenClaims } from '../../../test/utils/tokens';
+import { AccessTokenStore } from '../access-token-store.service';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 
 describe(ClientCredentialsGrant.name, () => {
@@ -29,9 +30,9 @@ describe(ClientCredentialsGrant.name, () => {
       expires_in: 600,
       scope: 'profile notes:read',
     });
-    const claims = await t.get(AccessTokensService).verify(response.access_token);
+    const claims = await activeAccessTokenClaims(t, response.access_token);
     expect(claims).toMatchObject({ sub: client.clientId, client_id: client.clientId });
-    const record = await t.get(AccessTokensService).findRecord(claims?.jti as string);
+    const record = await t.get(AccessTokenStore).findRecord(claims?.jti as string);
     expect(record).toMatchObject({ grantId: null, userId: null });
   });
 

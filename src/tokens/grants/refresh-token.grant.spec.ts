@@ -2,7 +2,7 @@ import { ClientEntity } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
 import { UsersService } from '../../users/users.service';
 import { createTestApp, TestApp } from '../../../test/utils/app';
-import { AccessTokensService } from '../access-tokens.service';
+import { activeAccessTokenClaims } from '../../../test/utils/tokens';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { TransactionsService } from '../../database/transactions.service';
 import { RefreshTokenGrant } from './refresh-token.grant';
@@ -73,7 +73,7 @@ describe(RefreshTokenGrant.name, () => {
       code: 'invalid_grant',
     });
     expect(await t.get(RefreshTokensService).findActive(first.refresh_token as string)).toBeNull();
-    expect(await t.get(AccessTokensService).verify(first.access_token)).toBeNull();
+    expect(await activeAccessTokenClaims(t, first.access_token)).toBeNull();
   });
 
   it("rejects another client's token with invalid_grant, without spending it", async () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
 import { OAuthError } from '../common/oauth/oauth.error';
-import { AccessTokenVerifier } from './access-token-verifier';
+import { PrincipalVerifier } from './principal-verifier.service';
 import type { Principal } from './principal';
 
 /**
@@ -11,7 +11,7 @@ import type { Principal } from './principal';
  */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
-  constructor(private readonly verifier: AccessTokenVerifier) {
+  constructor(private readonly verifier: PrincipalVerifier) {
     super();
   }
 

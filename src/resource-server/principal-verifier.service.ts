@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scopes';
-import { AccessTokenClaims, AccessTokensService } from '../tokens/access-tokens.service';
+import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import { AccessTokenStore } from '../tokens/access-token-store.service';
+import { AccessTokenVerifier } from '../tokens/access-token-verifier.service';
 import type { Principal } from './principal';
 import { RevocationChecker } from './revocation-checker';
 
@@ -25,11 +27,14 @@ export function toPrincipal(claims: AccessTokenClaims): Principal {
 
 /** Turns a bearer token into a principal: signature and claims (RFC 9068 §4), then revocation. */
 @Injectable()
-export class AccessTokenVerifier {
+export class PrincipalVerifier {
   private readonly revocation: RevocationChecker;
 
-  constructor(private readonly accessTokens: AccessTokensService) {
-    this.revocation = new RevocationChecker((jtis) => this.accessTokens.findRevokedOrMissing(jtis));
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    accessTokens: AccessTokenStore,
+  ) {
+    this.revocation = new RevocationChecker((jtis) => accessTokens.findRevokedOrMissing(jtis));
   }
 
   /** The token's principal; throws invalid_token for anything but a live access token of this resource. */
@@ -42,8 +47,8 @@ export class AccessTokenVerifier {
   }
 
   private async verifySignature(token: string): Promise<Principal | null> {
-    // AccessTokensService reuses a verified signature for the same token text (expiry still applies).
-    const claims = await this.accessTokens.verifySignature(token);
+    // AccessTokenVerifier reuses a verified signature for the same token text (expiry still applies).
+    const claims = await this.verifier.verify(token);
     return claims ? toPrincipal(claims) : null;
   }
 }

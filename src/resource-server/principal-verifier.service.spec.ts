@@ -1,6 +1,8 @@
 import { OAuthError } from '../common/oauth/oauth.error';
-import type { AccessTokenClaims, AccessTokensService } from '../tokens/access-tokens.service';
-import { AccessTokenVerifier, toPrincipal } from './access-token-verifier';
+import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import type { AccessTokenStore } from '../tokens/access-token-store.service';
+import type { AccessTokenVerifier } from '../tokens/access-token-verifier.service';
+import { PrincipalVerifier, toPrincipal } from './principal-verifier.service';
 
 function claimsFor(overrides: Partial<AccessTokenClaims> = {}): AccessTokenClaims {
   const now = Math.floor(Date.now() / 1000);
@@ -18,12 +20,13 @@ function claimsFor(overrides: Partial<AccessTokenClaims> = {}): AccessTokenClaim
 }
 
 function setup(claims: AccessTokenClaims | null, dead: string[] = []) {
-  const accessTokens = {
-    verifySignature: jest.fn(async () => claims),
-    findRevokedOrMissing: jest.fn(async () => new Set(dead)),
-  };
-  const verifier = new AccessTokenVerifier(accessTokens as unknown as AccessTokensService);
-  return { verifier, accessTokens };
+  const signatures = { verify: jest.fn(async () => claims) };
+  const accessTokens = { findRevokedOrMissing: jest.fn(async () => new Set(dead)) };
+  const verifier = new PrincipalVerifier(
+    signatures as unknown as AccessTokenVerifier,
+    accessTokens as unknown as AccessTokenStore,
+  );
+  return { verifier, signatures, accessTokens };
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<OAuthError> {
@@ -35,7 +38,7 @@ async function errorOf(promise: Promise<unknown>): Promise<OAuthError> {
   return error as OAuthError;
 }
 
-describe(AccessTokenVerifier.name, () => {
+describe(PrincipalVerifier.name, () => {
   afterEach(() => {
     jest.restoreAllMocks();
   });
@@ -53,12 +56,12 @@ describe(AccessTokenVerifier.name, () => {
   });
 
   it('rejects a token that fails signature or claim checks with invalid_token, and checks it again next time', async () => {
-    const { verifier, accessTokens } = setup(null);
+    const { verifier, signatures, accessTokens } = setup(null);
     for (let i = 0; i < 2; i += 1) {
       const error = await errorOf(verifier.verify('forged'));
       expect(error).toMatchObject({ code: 'invalid_token', status: 401, challenge: 'Bearer' });
     }
-    expect(accessTokens.verifySignature).toHaveBeenCalledTimes(2);
+    expect(signatures.verify).toHaveBeenCalledTimes(2);
     expect(accessTokens.findRevokedOrMissing).not.toHaveBeenCalled();
   });
 

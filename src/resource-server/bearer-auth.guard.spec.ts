@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { OAuthError } from '../common/oauth/oauth.error';
-import type { AccessTokenVerifier } from './access-token-verifier';
+import type { PrincipalVerifier } from './principal-verifier.service';
 import { BearerAuthGuard, readBearerToken } from './bearer-auth.guard';
 import { BearerStrategy } from './bearer.strategy';
 import type { Principal } from './principal';
@@ -105,8 +105,8 @@ describe(BearerAuthGuard.name, () => {
     expiresAt: new Date(Date.now() + 60_000),
   };
   const verify = jest.fn<Promise<Principal>, [string]>();
-  // Registers the 'bearer' strategy with passport, as UserDataModule does.
-  new BearerStrategy({ verify } as unknown as AccessTokenVerifier);
+  // Registers the 'bearer' strategy with passport, as ResourceServerModule does.
+  new BearerStrategy({ verify } as unknown as PrincipalVerifier);
   const guard = new BearerAuthGuard();
 
   beforeEach(() => {
@@ -185,7 +185,7 @@ describe(BearerAuthGuard.name, () => {
 
 describe(BearerStrategy.name, () => {
   it('rejects a token that is not one string (a repeated parameter) with invalid_request', () => {
-    const strategy = new BearerStrategy({ verify: jest.fn() } as unknown as AccessTokenVerifier);
+    const strategy = new BearerStrategy({ verify: jest.fn() } as unknown as PrincipalVerifier);
     expect(() => strategy.validate(['a', 'b'])).toThrow(OAuthError);
   });
 });

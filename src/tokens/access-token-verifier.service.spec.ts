@@ -1,11 +1,9 @@
 import type { ConfigType } from '@nestjs/config';
 import type { JwtService } from '@nestjs/jwt';
-import type { Repository } from 'typeorm';
 import type { oauthConfig } from '../config/oauth.config';
-import type { AccessTokenEntity } from './access-token.entity';
-import { AccessTokenClaims, AccessTokensService } from './access-tokens.service';
+import type { AccessTokenClaims } from './access-token-claims';
+import { AccessTokenVerifier } from './access-token-verifier.service';
 import type { KeysService } from './keys/keys.service';
-import type { TransactionsService } from '../database/transactions.service';
 
 const LEEWAY_SECONDS = 30;
 
@@ -30,8 +28,7 @@ function setup(claims: AccessTokenClaims) {
     verify: jest.fn(() => claims),
   };
   const keys = { findVerificationKey: jest.fn(async () => ({ kid: 'k1', publicKey: {} })) };
-  const service = new AccessTokensService(
-    {} as Repository<AccessTokenEntity>,
+  const service = new AccessTokenVerifier(
     keys as unknown as KeysService,
     jwt as unknown as JwtService,
     {
@@ -39,22 +36,21 @@ function setup(claims: AccessTokenClaims) {
       resourceAudience: 'http://localhost:3000/api',
       clockLeewaySeconds: LEEWAY_SECONDS,
     } as ConfigType<typeof oauthConfig>,
-    {} as TransactionsService,
   );
   return { service, jwt };
 }
 
-describe(AccessTokensService.name, () => {
+describe(AccessTokenVerifier.name, () => {
   afterEach(() => {
     jest.restoreAllMocks();
   });
 
   it('reuses a signature check for the same token text only', async () => {
     const { service, jwt } = setup(claimsFor());
-    await service.verifySignature('token');
-    await service.verifySignature('token');
+    await service.verify('token');
+    await service.verify('token');
     expect(jwt.verify).toHaveBeenCalledTimes(1);
-    await service.verifySignature('token2');
+    await service.verify('token2');
     expect(jwt.verify).toHaveBeenCalledTimes(2);
   });
 
@@ -62,29 +58,40 @@ describe(AccessTokensService.name, () => {
     const start = Date.now();
     const claims = claimsFor({ exp: Math.floor(start / 1000) - 10 });
     const { service, jwt } = setup(claims);
-    await service.verifySignature('token');
+    await service.verify('token');
     const expiry = (claims.exp + LEEWAY_SECONDS) * 1000;
     jest.spyOn(Date, 'now').mockReturnValue(expiry - 1);
-    await service.verifySignature('token');
+    await service.verify('token');
     expect(jwt.verify).toHaveBeenCalledTimes(1);
     jest.spyOn(Date, 'now').mockReturnValue(expiry);
     jwt.verify.mockImplementation(() => {
       throw new Error('jwt expired');
     });
-    await expect(service.verifySignature('token')).resolves.toBeNull();
+    await expect(service.verify('token')).resolves.toBeNull();
     expect(jwt.verify).toHaveBeenCalledTimes(2);
   });
 
   it('checks the signature again after 30 seconds (keys may have changed)', async () => {
     const start = Date.now();
     const { service, jwt } = setup(claimsFor());
-    await service.verifySignature('token');
+    await service.verify('token');
     jest.spyOn(Date, 'now').mockReturnValue(start + 29_000);
-    await service.verifySignature('token');
+    await service.verify('token');
     expect(jwt.verify).toHaveBeenCalledTimes(1);
     jest.spyOn(Date, 'now').mockReturnValue(start + 31_000);
-    await service.verifySignature('token');
+    await service.verify('token');
     expect(jwt.verify).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    ['another typ', { alg: 'ES256', typ: 'JWT', kid: 'k1' }],
+    ['another alg', { alg: 'HS256', typ: 'at+jwt', kid: 'k1' }],
+    ['no kid', { alg: 'ES256', typ: 'at+jwt' }],
+  ])('rejects a token with %s before checking its signature (RFC 9068 §4)', async (_name, header) => {
+    const { service, jwt } = setup(claimsFor());
+    jwt.decode.mockReturnValue({ header } as never);
+    await expect(service.verify('token')).resolves.toBeNull();
+    expect(jwt.verify).not.toHaveBeenCalled();
   });
 
   it('never remembers a token that failed', async () => {
@@ -92,8 +99,8 @@ describe(AccessTokensService.name, () => {
     jwt.verify.mockImplementation(() => {
       throw new Error('invalid signature');
     });
-    await expect(service.verifySignature('forged')).resolves.toBeNull();
-    await expect(service.verifySignature('forged')).resolves.toBeNull();
+    await expect(service.verify('forged')).resolves.toBeNull();
+    await expect(service.verify('forged')).resolves.toBeNull();
     expect(jwt.verify).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,0 +1,16 @@
+import type { Type } from '@nestjs/common';
+import type { ProtectedResource } from './common/oauth/scope-catalog';
+import { UserDataModule } from './user-data/user-data.module';
+import { USER_DATA_RESOURCE } from './user-data/user-data.resource';
+
+/** A protected API: its module, and the resource and scopes it declares. */
+export interface ProtectedApi {
+  module: Type;
+  resource: ProtectedResource;
+}
+
+/**
+ * The protected APIs this server hosts. A new API is its own module folder plus one line here: the
+ * app loads its module, and its scopes join the catalog that clients, consent and metadata read.
+ */
+export const PROTECTED_APIS: readonly ProtectedApi[] = [{ module: UserDataModule, resource: USER_DATA_RESOURCE }];

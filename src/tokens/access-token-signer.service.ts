@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import { EntityManager } from 'typeorm';
+import { oauthConfig } from '../config/oauth.config';
+import { ACCESS_TOKEN_TYP, AccessTokenClaims } from './access-token-claims';
+import { AccessTokenStore } from './access-token-store.service';
+import { KeysService, SIGNING_ALGORITHM } from './keys/keys.service';
+
+export interface IssueAccessToken {
+  clientId: string;
+  /** The resource owner; null for client credentials (then `sub` is the client id). */
+  userId: string | null;
+  scope: string;
+  /** The token family (grant); null for client credentials. */
+  grantId: string | null;
+}
+
+export interface IssuedAccessToken {
+  accessToken: string;
+  jti: string;
+  expiresIn: number;
+  expiresAt: Date;
+}
+
+/** Builds and signs JWT access tokens (RFC 9068) and has each one recorded before handing it out. */
+@Injectable()
+export class AccessTokenSigner {
+  constructor(
+    private readonly keys: KeysService,
+    private readonly jwt: JwtService,
+    @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
+    private readonly store: AccessTokenStore,
+  ) {}
+
+  /**
+   * Signs a token and records it before returning. Pass the transaction's manager to store it
+   * atomically with a grant; without one, concurrent records share one statement (group commit).
+   */
+  async issue(input: IssueAccessToken, manager?: EntityManager): Promise<IssuedAccessToken> {
+    const key = this.keys.getSigningKey();
+    const now = Date.now();
+    const iat = Math.floor(now / 1000);
+    const expiresIn = this.oauth.accessTokenTtlSeconds;
+    const jti = randomUUID();
+    // RFC 9068 §2.2: client-credentials tokens name the client as their subject.
+    const claims: AccessTokenClaims = {
+      iss: this.oauth.issuer,
+      sub: input.userId ?? input.clientId,
+      aud: this.oauth.resourceAudience,
+      client_id: input.clientId,
+      scope: input.scope,
+      jti,
+      iat,
+      exp: iat + expiresIn,
+    };
+    const accessToken = this.jwt.sign(claims, {
+      privateKey: key.privateKey,
+      algorithm: SIGNING_ALGORITHM,
+      header: { alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYP, kid: key.kid },
+    });
+    const expiresAt = new Date(claims.exp * 1000);
+    await this.store.insert(
+      {
+        jti,
+        grantId: input.grantId,
+        clientId: input.clientId,
+        userId: input.userId,
+        scope: input.scope,
+        expiresAt,
+        createdAt: new Date(now),
+      },
+      manager,
+    );
+    return { accessToken, jti, expiresIn, expiresAt };
+  }
+}
