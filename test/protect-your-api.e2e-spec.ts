@@ -3,19 +3,14 @@
  * and nothing else (no import of UserDataModule, no provider).
  */
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { configureApp, createFastifyAdapter } from '../src/app.factory';
-import { AppModule } from '../src/app.module';
-import { loadEnvironment } from '../src/config/env.validation';
 import { AccessTokensService } from '../src/tokens/access-tokens.service';
 import { BearerAuthGuard } from '../src/user-data/bearer-auth.guard';
 import { Principal } from '../src/user-data/principal';
 import { AllowClientTokens, RequireScopes } from '../src/user-data/scopes.decorator';
 import { ScopesGuard } from '../src/user-data/scopes.guard';
-import { createTestDatabase, TestDatabase } from './utils/database';
-import { createClient, createUser, TestUser } from './utils/tokens';
+import { createTestApp, TestApp } from './utils/app';
+import { createClient, createUser, TestUser } from './utils/fixtures';
 
 @Controller('reports')
 @UseGuards(BearerAuthGuard, ScopesGuard)
@@ -35,52 +30,36 @@ class ReportsController {
 }
 
 describe('protecting a controller outside the sample API', () => {
-  let app: NestFastifyApplication;
-  let database: TestDatabase;
+  let t: TestApp;
   let clientId: string;
   let user: TestUser;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const saved = { ...process.env };
-    Object.assign(process.env, { LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', DATABASE_URL: database.url });
-    try {
-      const moduleRef = await Test.createTestingModule({
-        imports: [AppModule],
-        controllers: [ReportsController],
-      }).compile();
-      app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(loadEnvironment()));
-    } finally {
-      process.env = saved;
-    }
-    await configureApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    clientId = await createClient(app);
-    user = await createUser(app);
+    t = await createTestApp({ controllers: [ReportsController] });
+    clientId = (await createClient(t)).clientId;
+    user = await createUser(t);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+    await t?.close();
   });
 
   const mint = (userId: string | null, scope: string) =>
-    app.get(AccessTokensService).issue({ clientId, userId, scope, grantId: null });
+    t.get(AccessTokensService).issue({ clientId, userId, scope, grantId: null });
 
   it('serves a user token with the scope and hands the principal to the handler', async () => {
     const { accessToken } = await mint(user.id, 'notes:read');
-    const res = await request(app.getHttpServer()).get('/reports/mine').set('Authorization', `Bearer ${accessToken}`);
+    const res = await request(t.server).get('/reports/mine').set('Authorization', `Bearer ${accessToken}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ user: user.id, client: clientId, scopes: ['notes:read'] });
   });
 
   it('answers 401 without a token and 403 insufficient_scope without the scope', async () => {
-    const anonymous = await request(app.getHttpServer()).get('/reports/mine');
+    const anonymous = await request(t.server).get('/reports/mine');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer realm="tollgate"/);
     const { accessToken } = await mint(user.id, 'profile');
-    const res = await request(app.getHttpServer()).get('/reports/mine').set('Authorization', `Bearer ${accessToken}`);
+    const res = await request(t.server).get('/reports/mine').set('Authorization', `Bearer ${accessToken}`);
     expect(res.status).toBe(403);
     expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
     expect(res.headers['www-authenticate']).toContain('scope="notes:read"');
@@ -88,13 +67,9 @@ describe('protecting a controller outside the sample API', () => {
 
   it('refuses a client-credentials token unless the route allows client tokens', async () => {
     const { accessToken } = await mint(null, 'notes:read');
-    const userOnly = await request(app.getHttpServer())
-      .get('/reports/mine')
-      .set('Authorization', `Bearer ${accessToken}`);
+    const userOnly = await request(t.server).get('/reports/mine').set('Authorization', `Bearer ${accessToken}`);
     expect(userOnly.status).toBe(403);
-    const machine = await request(app.getHttpServer())
-      .get('/reports/nightly')
-      .set('Authorization', `Bearer ${accessToken}`);
+    const machine = await request(t.server).get('/reports/nightly').set('Authorization', `Bearer ${accessToken}`);
     expect(machine.status).toBe(200);
     expect(machine.body).toEqual({ user: null, client: clientId });
   });

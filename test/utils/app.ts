@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
@@ -25,6 +26,8 @@ export interface TestAppOptions {
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Reuse a database (e.g. to restart on the same data); created fresh otherwise. */
   database?: TestDatabase;
+  /** Extra controllers mounted next to AppModule's, e.g. a team's own protected API. */
+  controllers?: Type[];
 }
 
 /** Boots the real AppModule with the real migrations on a fresh database. */
@@ -42,7 +45,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       done();
     },
   });
-  let builder = Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [AppModule], controllers: options.controllers ?? [] })
     .overrideProvider(LOG_DESTINATION)
     .useValue(destination);
   if (options.override) builder = options.override(builder);

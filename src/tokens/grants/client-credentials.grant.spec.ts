@@ -1,6 +1,6 @@
-import { ClientsService } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth.error';
 import { createTestApp, TestApp } from '../../../test/utils/app';
+import { createClient } from '../../../test/utils/fixtures';
 import { AccessTokensService } from '../access-tokens.service';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 
@@ -18,7 +18,7 @@ describe(ClientCredentialsGrant.name, () => {
   });
 
   const newClient = async (scope = 'profile notes:read') =>
-    (await t.get(ClientsService).create({ name: 'cc', grantTypes: ['client_credentials'], scope })).client;
+    (await createClient(t, { name: 'cc', grantTypes: ['client_credentials'], scope })).client;
 
   it('issues an access token for the client itself, with its registered scope and no refresh token', async () => {
     const client = await newClient();

@@ -1,7 +1,6 @@
 import { ClientEntity } from '../../clients/client.entity';
-import { ClientsService } from '../../clients/clients.service';
-import { UsersService } from '../../users/users.service';
 import { createTestApp, TestApp } from '../../../test/utils/app';
+import { createClient, createUser } from '../../../test/utils/fixtures';
 import { AccessTokensService } from '../access-tokens.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { TransactionsService } from '../transactions.service';
@@ -17,11 +16,10 @@ describe(RefreshTokenGrant.name, () => {
   beforeAll(async () => {
     t = await createTestApp();
     grant = t.get(RefreshTokenGrant);
-    const clients = t.get(ClientsService);
     const input = { name: 'rt', redirectUris: ['https://c1.example/cb'], scope: 'profile notes:read' };
-    client = (await clients.create(input)).client;
-    other = (await clients.create(input)).client;
-    userId = (await t.get(UsersService).create('dana', 'dana password')).id;
+    client = (await createClient(t, input)).client;
+    other = (await createClient(t, input)).client;
+    userId = (await createUser(t, { username: 'dana' })).id;
   });
 
   afterAll(async () => {
