@@ -36,20 +36,30 @@ export interface TollgateProcess {
   stop(signal?: NodeJS.Signals): Promise<ProcessResult>;
 }
 
+/** How to run an entry point: the real build in the MySQL suite, this run's build, or ts-node. */
+function scriptOf(entry: 'main' | 'cli'): string[] {
+  if (isMysqlRun) {
+    const dist = join(ROOT, 'dist', `${entry}.js`);
+    if (!existsSync(dist)) throw new Error(`${dist} is missing: run \`npm run build\` first`);
+    return [dist];
+  }
+  // global-setup.ts compiles src/ once per run: far quicker than ts-node compiling it at every start.
+  const build = process.env.TOLLGATE_TEST_BUILD;
+  if (build && existsSync(join(build, `${entry}.js`))) return [join(build, `${entry}.js`)];
+  return ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', `${entry}.ts`)];
+}
+
 /**
- * The one spawner: runs `node dist/<entry>.js` in the MySQL suite (which builds first), or the same
- * entry point from source through ts-node in the SQLite run, where there may be no build. Only
- * PATH is inherited from the test's environment.
+ * The one spawner: runs `node dist/<entry>.js` in the MySQL suite (which builds first), otherwise
+ * src/<entry>.ts compiled with the test's own SWC options (see scriptOf). Only PATH is inherited
+ * from the test's environment.
  */
 export function spawnTollgate(
   entry: 'main' | 'cli',
   options: { name?: string; args?: string[]; env?: Record<string, string> } = {},
 ): TollgateProcess {
   const name = options.name ?? entry;
-  const dist = join(ROOT, 'dist', `${entry}.js`);
-  if (isMysqlRun && !existsSync(dist)) throw new Error(`${dist} is missing: run \`npm run build\` first`);
-  const script = isMysqlRun ? [dist] : ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', `${entry}.ts`)];
-  const child = spawn(process.execPath, [...script, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...scriptOf(entry), ...(options.args ?? [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', TS_NODE_SWC: 'true', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
