@@ -23,5 +23,8 @@ module.exports = {
     '/node_modules/(?!(@nestjs|oauth4webapi|jose|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm)/)',
   ],
   setupFiles: ['<rootDir>/test/utils/setup-env.ts'],
+  // Compiles src/ once for the servers that specs spawn (test/utils/process.ts), and removes it after.
+  globalSetup: '<rootDir>/test/utils/global-setup.ts',
+  globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
   testTimeout: 30000,
 };

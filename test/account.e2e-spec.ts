@@ -3,19 +3,16 @@ import request from 'supertest';
 import { ConsentEntity } from '../src/consent/consent.entity';
 import { LoginSessionEntity } from '../src/consent/login-session.entity';
 import { createTestApp, TestApp } from './utils/app';
+import { createClient, createUser, pkcePair, TestClient } from './utils/fixtures';
+import { basicOf, redeemCode, tokenRequest } from './utils/oauth';
 import {
   authorizePath,
   authorizeThrough,
-  createClient,
-  createUser,
   inputValue,
   locationOf,
-  pkcePair,
-  redeemCode,
   responseParams,
   signIn,
   TestBrowser,
-  TestClient,
 } from './utils/session';
 
 interface Tokens {
@@ -51,17 +48,13 @@ describe('account page', () => {
   }
 
   function refresh(client: TestClient, refreshToken: string) {
-    return request(t.server)
-      .post('/oauth/token')
-      .set('authorization', `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`)
-      .type('form')
-      .send(new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString());
+    return tokenRequest(t, { grant_type: 'refresh_token', refresh_token: refreshToken }, basicOf(client));
   }
 
   beforeAll(async () => {
     t = await createTestApp();
-    await createUser(t, 'u1');
-    await createUser(t, 'u2');
+    await createUser(t, { username: 'u1' });
+    await createUser(t, { username: 'u2' });
     notes = await createClient(t, { name: 'Notes <b>App</b>' });
     other = await createClient(t, { name: 'Other app', redirectUris: ['https://other.example/cb'] });
   });

@@ -6,22 +6,19 @@ import { ConsentEntity } from '../src/consent/consent.entity';
 import { AuthorizationCodeEntity } from '../src/tokens/authorization-code.entity';
 import { AuthorizationCodesService } from '../src/tokens/authorization-codes.service';
 import { createTestApp, TestApp } from './utils/app';
+import { createClient, createUser, pkcePair, TestClient } from './utils/fixtures';
+import { redeemCode } from './utils/oauth';
 import {
   authorizePath,
   authorizeThrough,
-  createClient,
-  createUser,
   decide,
   inputValue,
   locationOf,
-  pkcePair,
-  redeemCode,
   responseParams,
   signIn,
   TestBrowser,
-  TestClient,
 } from './utils/session';
-import { activeAccessTokenClaims } from './utils/tokens';
+import { activeAccessTokenClaims } from './utils/fixtures';
 
 function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
@@ -52,8 +49,8 @@ describe('authorization code flow with login and consent', () => {
   beforeAll(async () => {
     t = await createTestApp();
     issuer = t.get<{ issuer: string }>(oauthConfig.KEY).issuer;
-    u1 = await createUser(t, 'u1');
-    await createUser(t, 'u2');
+    u1 = (await createUser(t, { username: 'u1' })).id;
+    await createUser(t, { username: 'u2' });
     c1 = await createClient(t, { name: 'C1', scope: 'profile notes:read notes:write' });
     native = await createClient(t, { name: 'Native', isPublic: true, redirectUris: ['http://127.0.0.1/cb'] });
   });
@@ -454,7 +451,7 @@ describe('authorization endpoint faults', () => {
       override: (builder) =>
         builder.overrideProvider(AuthorizationCodesService).useValue({ create: () => Promise.reject(failure) }),
     });
-    await createUser(t, 'u1');
+    await createUser(t, { username: 'u1' });
   });
 
   afterAll(async () => {
@@ -502,7 +499,7 @@ describe('implicit grant (RFC 6749 §4.2)', () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { ALLOW_IMPLICIT_GRANT: 'true' } });
     issuer = t.get<{ issuer: string }>(oauthConfig.KEY).issuer;
-    await createUser(t, 'u1');
+    await createUser(t, { username: 'u1' });
     implicitClient = await createClient(t, {
       name: 'SPA',
       isPublic: true,

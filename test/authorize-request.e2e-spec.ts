@@ -2,18 +2,8 @@ import request, { Response } from 'supertest';
 import { oauthConfig } from '../src/config/oauth.config';
 import { AuthorizationCodeEntity } from '../src/tokens/authorization-code.entity';
 import { createTestApp, TestApp } from './utils/app';
-import {
-  authorizePath,
-  createClient,
-  createUser,
-  decide,
-  locationOf,
-  pkcePair,
-  responseParams,
-  signIn,
-  TestBrowser,
-  TestClient,
-} from './utils/session';
+import { createClient, createUser, pkcePair, TestClient } from './utils/fixtures';
+import { authorizePath, decide, locationOf, responseParams, signIn, TestBrowser } from './utils/session';
 
 /** SECURITY-CASES A1: checks of GET|POST /oauth/authorize, in RFC 6749 §4.1.2.1 order. */
 describe('GET /oauth/authorize: request checks', () => {
@@ -80,7 +70,7 @@ describe('GET /oauth/authorize: request checks', () => {
   beforeAll(async () => {
     t = await createTestApp();
     issuer = t.get<{ issuer: string }>(oauthConfig.KEY).issuer;
-    await createUser(t, 'u1');
+    await createUser(t, { username: 'u1' });
     c1 = await createClient(t, { name: 'C1' });
     c2 = await createClient(t, { name: 'C2', isPublic: true, redirectUris: ['http://127.0.0.1/cb'] });
     c3 = await createClient(t, { name: 'C3', redirectUris: ['https://c3.example/a', 'https://c3.example/b'] });

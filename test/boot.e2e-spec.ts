@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp } from './utils/app';
-import { ProcessResult, runTs } from './utils/process';
+import { ProcessResult, spawnTollgate, SPAWNING_TEST_TIMEOUT_MS, startServer } from './utils/process';
+
+jest.setTimeout(SPAWNING_TEST_TIMEOUT_MS);
 
 /** Nest closes the app on SIGTERM, then re-raises the signal: the process ends by SIGTERM, with nothing on stderr. */
 function expectCleanStop(result: ProcessResult): void {
@@ -24,11 +26,9 @@ describe('boot', () => {
   });
 
   it('stops with exit 1 and names every bad variable', async () => {
-    const result = await runTs('src/main.ts', [], {
-      ACCESS_TOKEN_TTL_SECONDS: 'banana',
-      ALLOW_PASSWORD_GRANT: 'perhaps',
-      ISSUER: 'http://auth.example.com',
-    });
+    const result = await spawnTollgate('main', {
+      env: { ACCESS_TOKEN_TTL_SECONDS: 'banana', ALLOW_PASSWORD_GRANT: 'perhaps', ISSUER: 'http://auth.example.com' },
+    }).exited();
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/ACCESS_TOKEN_TTL_SECONDS/);
     expect(result.stderr).toMatch(/ALLOW_PASSWORD_GRANT/);
@@ -38,12 +38,8 @@ describe('boot', () => {
 
   it('seeds a demo user and client outside production, prints how to try them, and stops cleanly on SIGTERM', async () => {
     const file = join(directory, 'dev.sqlite');
-    const result = await runTs(
-      'src/main.ts',
-      [],
-      { NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' },
-      { until: /listening/ },
-    );
+    const env = { NODE_ENV: 'development', DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' };
+    const result = await (await startServer('dev', env)).stop();
     expectCleanStop(result);
     expect(result.stdout).toMatch(/user: +demo \/ \S+/);
     expect(result.stdout).toMatch(/client_secret: +\S{43}/);
@@ -58,24 +54,14 @@ describe('boot', () => {
     }
 
     // A second boot finds data and seeds nothing more.
-    const again = await runTs(
-      'src/main.ts',
-      [],
-      { NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' },
-      { until: /listening/ },
-    );
+    const again = await (await startServer('dev again', env)).stop();
     expectCleanStop(again);
     expect(again.stdout).not.toMatch(/Demo data created/);
   });
 
   it('seeds nothing in production', async () => {
     const file = join(directory, 'prod.sqlite');
-    const result = await runTs(
-      'src/main.ts',
-      [],
-      { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' },
-      { until: /listening/ },
-    );
+    const result = await (await startServer('prod', { DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' })).stop();
     expectCleanStop(result);
     expect(result.stdout).not.toMatch(/Demo data created/);
     const dataSource = await new DataSource({ type: 'better-sqlite3', database: file }).initialize();

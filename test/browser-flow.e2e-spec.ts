@@ -10,7 +10,7 @@ import {
   RedirectReceiver,
   startRedirectReceiver,
 } from './utils/browser';
-import { createClient, createUser, TestClient } from './utils/session';
+import { createClient, createUser, TestClient } from './utils/fixtures';
 
 const PASSWORD = 'correct horse battery';
 const isCi = process.env.CI === 'true';
@@ -43,7 +43,7 @@ describeInBrowser('authorization code flow in a browser', () => {
     issuer = `http://localhost:${port}`;
     t = await createTestApp({ env: { ISSUER: issuer } });
     await t.app.listen(port, '127.0.0.1');
-    await createUser(t, 'alice', PASSWORD);
+    await createUser(t, { username: 'alice', password: PASSWORD });
     client = await createClient(t, {
       name: 'Browser test client',
       redirectUris: [`http://127.0.0.1:${receiver.port}/callback`],

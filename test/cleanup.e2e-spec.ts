@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ClientsService } from '../src/clients/clients.service';
 import { RateLimitStore } from '../src/common/throttling/rate-limit.store';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import { AccessTokenEntity } from '../src/tokens/access-token.entity';
 import { AuthorizationCodeEntity } from '../src/tokens/authorization-code.entity';
 import { RefreshTokenEntity } from '../src/tokens/refresh-token.entity';
-import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp } from './utils/app';
+import { createClient, createUser } from './utils/fixtures';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -17,9 +16,8 @@ describe('cleanup of expired rows', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ env: { CLEANUP_BATCH_SIZE: '50', CLEANUP_MAX_BATCHES: '100' } });
-    clientId = (await t.get(ClientsService).create({ name: 'c', grantTypes: ['client_credentials'], scope: 'profile' }))
-      .client.clientId;
-    userId = (await t.get(UsersService).create('cleanup-user', 'correct horse battery')).id;
+    clientId = (await createClient(t, { name: 'c', grantTypes: ['client_credentials'], scope: 'profile' })).clientId;
+    userId = (await createUser(t, { username: 'cleanup-user' })).id;
   });
 
   afterAll(async () => {
@@ -111,9 +109,8 @@ describe('cleanup of expired rows', () => {
   it('stops at its batch budget and says so', async () => {
     const budgeted = await createTestApp({ env: { CLEANUP_BATCH_SIZE: '10', CLEANUP_MAX_BATCHES: '2' } });
     try {
-      const id = (
-        await budgeted.get(ClientsService).create({ name: 'c', grantTypes: ['client_credentials'], scope: 'profile' })
-      ).client.clientId;
+      const id = (await createClient(budgeted, { name: 'c', grantTypes: ['client_credentials'], scope: 'profile' }))
+        .clientId;
       const rows = Array.from({ length: 45 }, () => ({
         jti: randomUUID(),
         grantId: null,

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { runCli } from '../src/cli';
 import { sha256Hex } from '../src/common/crypto';
 import { createTestDatabase, isMysqlRun, TestDatabase } from './utils/database';
-import { runTs } from './utils/process';
+import { spawnTollgate, SPAWNING_TEST_TIMEOUT_MS } from './utils/process';
 
 /** Runs one command in-process, like `node dist/cli.js`, capturing stdout and stderr. */
 async function cli(...argv: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
@@ -199,14 +199,21 @@ describe('admin CLI', () => {
     });
   });
 
-  it('runs as its own process: JSON on stdout, exits promptly', async () => {
-    const result = await runTs('src/cli.ts', ['clients:list'], { DATABASE_URL: url });
-    expect(result.code).toBe(0);
-    expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
+  it(
+    'runs as its own process: JSON on stdout, exits promptly',
+    async () => {
+      const result = await spawnTollgate('cli', { args: ['clients:list'], env: { DATABASE_URL: url } }).exited();
+      expect(result.code).toBe(0);
+      expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
 
-    const failed = await runTs('src/cli.ts', ['clients:show', 'no-such-client'], { DATABASE_URL: url });
-    expect(failed.code).toBe(1);
-    expect(failed.stdout).toBe('');
-    expect(failed.stderr).toMatch(/Unknown client/);
-  });
+      const failed = await spawnTollgate('cli', {
+        args: ['clients:show', 'no-such-client'],
+        env: { DATABASE_URL: url },
+      }).exited();
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toBe('');
+      expect(failed.stderr).toMatch(/Unknown client/);
+    },
+    SPAWNING_TEST_TIMEOUT_MS,
+  );
 });

@@ -1,15 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from './utils/app';
-import {
-  basic,
-  basicOf,
-  createClient,
-  expectOAuthError,
-  expectTokenResponse,
-  postForm,
-  TestClient,
-  tokenRequest,
-} from './utils/oauth';
+import { createClient, TestClient } from './utils/fixtures';
+import { basic, basicOf, expectOAuthError, expectTokenResponse, postForm, tokenRequest } from './utils/oauth';
 
 const CC = { grant_type: 'client_credentials' };
 

@@ -1,6 +1,7 @@
 import { GrantRevocationService } from '../src/tokens/grant-revocation.service';
 import { createTestApp, TestApp } from './utils/app';
-import { basicOf, createClient, createCode, createUser, expectOAuthError, tokenRequest } from './utils/oauth';
+import { createClient, createCode, createUser } from './utils/fixtures';
+import { basicOf, expectOAuthError, tokenRequest } from './utils/oauth';
 
 describe('withdrawing consent', () => {
   let t: TestApp;

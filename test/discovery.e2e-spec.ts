@@ -1,7 +1,9 @@
 import { createPublicKey, verify } from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, TestApp } from './utils/app';
-import { basicOf, createClient, decodeJwt, expectJson, tokenRequest } from './utils/oauth';
+import { createClient } from './utils/fixtures';
+import { decodeJwt } from './utils/jwt';
+import { basicOf, expectJson, tokenRequest } from './utils/oauth';
 
 const ISSUER = 'https://auth.example.com';
 

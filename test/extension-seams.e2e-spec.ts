@@ -18,7 +18,8 @@ import { resolveRequestedScope } from '../src/tokens/grants/requested-scope';
 import { TokenIssuer } from '../src/tokens/token-issuer.service';
 import { GRANT_CLASSES } from '../src/tokens/tokens.module';
 import { createTestApp, TestApp } from './utils/app';
-import { basicOf, createClient, expectOAuthError, expectTokenResponse, postForm, tokenRequest } from './utils/oauth';
+import { createClient } from './utils/fixtures';
+import { basicOf, expectOAuthError, expectTokenResponse, postForm, tokenRequest } from './utils/oauth';
 
 const GRANT_TYPE = 'urn:example:params:oauth:grant-type:ticket';
 

@@ -1,10 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClientsService } from '../src/clients/clients.service';
-import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
-import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp } from './utils/app';
 import { CORE_TABLES } from './utils/database';
+import { createClient, createUser, mintAccessToken } from './utils/fixtures';
+import { basicOf } from './utils/oauth';
 
 interface RawResponse {
   status: number;
@@ -105,15 +104,11 @@ describe('hostile input on every endpoint (A12)', () => {
     t = await createTestApp();
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
-    const { client, clientSecret } = await t.get(ClientsService).create({
-      name: 'Sweep client',
-      redirectUris: ['https://c1.example/cb'],
-      grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
-      scope: 'profile notes:read notes:write',
-    });
-    basicAuth = `Basic ${Buffer.from(`${client.clientId}:${clientSecret}`).toString('base64')}`;
-    const user = await t.get(UsersService).create('sweep-user', 'correct horse battery');
-    bearer = `Bearer ${(await t.get(AccessTokenSigner).issue({ clientId: client.clientId, userId: user.id, scope: 'profile notes:read notes:write', grantId: null })).accessToken}`;
+    const client = await createClient(t, { name: 'Sweep client' });
+    basicAuth = basicOf(client);
+    const user = await createUser(t, { username: 'sweep-user' });
+    const scope = 'profile notes:read notes:write';
+    bearer = `Bearer ${(await mintAccessToken(t, { clientId: client.clientId, userId: user.id, scope })).accessToken}`;
     countsBefore = await counts();
   });
 

@@ -3,20 +3,17 @@ import { JwtService } from '@nestjs/jwt';
 import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import { KeysService } from '../src/tokens/keys/keys.service';
 import { createTestApp, TestApp } from './utils/app';
+import { createClient, createCode, createUser, TestClient } from './utils/fixtures';
+import { decodeJwt } from './utils/jwt';
 import {
   basic,
   basicOf,
-  createClient,
-  createCode,
-  createUser,
-  decodeJwt,
   expectJson,
   expectNoStore,
   expectOAuthError,
   obtainTokens,
   postForm,
   refresh,
-  TestClient,
 } from './utils/oauth';
 
 describe('POST /oauth/introspect (RFC 7662)', () => {

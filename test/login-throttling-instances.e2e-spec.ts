@@ -1,10 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { UsersService } from '../src/users/users.service';
-import { Instance, openControl, startInstance } from './utils/cluster';
+import { openControl } from './utils/cluster';
 import { createSharedTestDatabase, TestDatabase } from './utils/database';
+import { createUser } from './utils/fixtures';
+import { SPAWNING_TEST_TIMEOUT_MS, startServer, TollgateProcess } from './utils/process';
+
+jest.setTimeout(SPAWNING_TEST_TIMEOUT_MS);
 
 /** One failed sign-in through the real form: fetch the page (session cookie + CSRF), post a wrong password. */
-async function failLogin(instance: Instance, username: string): Promise<number> {
+async function failLogin(instance: TollgateProcess, username: string): Promise<number> {
   const page = await fetch(`${instance.baseUrl}/login`, { redirect: 'manual' });
   const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
   const html = await page.text();
@@ -22,21 +25,21 @@ async function failLogin(instance: Instance, username: string): Promise<number> 
 describe('login throttling across two processes (RB-09)', () => {
   let database: TestDatabase;
   let control: INestApplicationContext;
-  let a: Instance;
-  let b: Instance;
+  let a: TollgateProcess;
+  let b: TollgateProcess;
 
   beforeAll(async () => {
     database = await createSharedTestDatabase();
     control = await openControl(database.url);
-    await control.get(UsersService).create('shared-victim', 'correct horse battery');
+    await createUser(control, { username: 'shared-victim' });
     const env = {
       DATABASE_URL: database.url,
       ISSUER: 'http://127.0.0.1:9',
       RATE_LIMIT_ENABLED: 'true',
       RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES: '4',
     };
-    [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)]);
-  }, 60000);
+    [a, b] = await Promise.all([startServer('A', env), startServer('B', env)]);
+  });
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -53,5 +56,5 @@ describe('login throttling across two processes (RB-09)', () => {
     const next = await failLogin(a, 'shared-victim');
     expect([400, 429]).toContain(next);
     expect(await failLogin(a, 'shared-victim')).toBe(429);
-  }, 60000);
+  });
 });

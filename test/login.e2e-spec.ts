@@ -3,16 +3,8 @@ import request from 'supertest';
 import { IsNull, Not } from 'typeorm';
 import { LoginSessionEntity } from '../src/consent/login-session.entity';
 import { createTestApp, TestApp } from './utils/app';
-import {
-  authorizePath,
-  createClient,
-  createUser,
-  inputValue,
-  locationOf,
-  pkcePair,
-  signIn,
-  TestBrowser,
-} from './utils/session';
+import { createClient, createUser, pkcePair } from './utils/fixtures';
+import { authorizePath, inputValue, locationOf, signIn, TestBrowser } from './utils/session';
 
 const PASSWORD = 'correct horse battery';
 
@@ -33,9 +25,11 @@ describe('GET/POST /login', () => {
   const sessions = () => t.dataSource.getRepository(LoginSessionEntity);
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await createUser(t, 'u1', PASSWORD);
-    await createUser(t, 'u2', PASSWORD);
+    // At the production password-hash cost: the timing test compares a wrong password with an
+    // unknown user's dummy check, which must cost as much.
+    t = await createTestApp({ env: { PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2' } });
+    await createUser(t, { username: 'u1', password: PASSWORD });
+    await createUser(t, { username: 'u2', password: PASSWORD });
   });
 
   afterAll(async () => {
@@ -355,7 +349,7 @@ describe('UI-07: failed logins are throttled fairly (P10)', () => {
     t = await createTestApp({
       env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES: '3', TRUST_PROXY: 'true' },
     });
-    for (const username of ['u1', 'u2', 'u3', 'u4']) await createUser(t, username, PASSWORD);
+    for (const username of ['u1', 'u2', 'u3', 'u4']) await createUser(t, { username, password: PASSWORD });
   });
 
   afterAll(async () => {
@@ -407,5 +401,34 @@ describe('UI-07: failed logins are throttled fairly (P10)', () => {
     for (let i = 0; i < 31; i += 1) statuses.push((await attempt(browser, `guess${i}`, 'wrong')).status);
     expect(statuses.slice(0, 30).every((status) => status === 400)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
+  });
+});
+
+describe('session cookie on an https issuer', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { ISSUER: 'https://tollgate.example' } });
+    await createUser(t, { username: 'u1', password: PASSWORD });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('is Secure and host-only (__Host- prefix), and still signs in', async () => {
+    const browser = new TestBrowser(t);
+    const page = await browser.get('/login');
+    const line = setCookieLine(page);
+    expect(line).toMatch(/^__Host-tollgate_session=/);
+    expect(line).toMatch(/; Secure/);
+    expect(line).toMatch(/; HttpOnly/);
+    expect(line).toMatch(/; SameSite=Lax/);
+    expect(line).toMatch(/; Path=\//);
+    expect(line).not.toMatch(/; Domain=/i);
+    const res = await signIn(browser, 'u1');
+    expect(res.status).toBe(303);
+    expect(setCookieLine(res)).toMatch(/; Secure/);
+    expect((await browser.get('/account')).status).toBe(200);
   });
 });

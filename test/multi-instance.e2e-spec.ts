@@ -1,28 +1,27 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ClientsService } from '../src/clients/clients.service';
-import { AuthorizationCodesService } from '../src/tokens/authorization-codes.service';
 import { KeysService } from '../src/tokens/keys/keys.service';
-import { UsersService } from '../src/users/users.service';
-import { Instance, openControl, postForm, startInstance } from './utils/cluster';
+import { fetchForm, openControl } from './utils/cluster';
 import { createSharedTestDatabase, TestDatabase } from './utils/database';
+import { createClient, createCode, createUser } from './utils/fixtures';
+import { decodeJwt } from './utils/jwt';
+import { basicOf } from './utils/oauth';
+import { SPAWNING_TEST_TIMEOUT_MS, startServer, TollgateProcess } from './utils/process';
+import { waitUntil } from './utils/wait';
 
 const ISSUER = 'http://127.0.0.1:9';
 const REDIRECT_URI = 'https://c1.example/cb';
 
-function basic(clientId: string, secret: string): string {
-  return `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
-}
+jest.setTimeout(SPAWNING_TEST_TIMEOUT_MS);
 
-function kidOf(jwt: string): string {
-  return (JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
+function kidOf(jwt: string): unknown {
+  return decodeJwt(jwt).header.kid;
 }
 
 describe('two instances on one database', () => {
   let database: TestDatabase;
   let control: INestApplicationContext;
-  let a: Instance;
-  let b: Instance;
+  let a: TollgateProcess;
+  let b: TollgateProcess;
   let clientId: string;
   let auth: string;
   let userId: string;
@@ -35,38 +34,29 @@ describe('two instances on one database', () => {
     RATE_LIMIT_ENABLED: 'false',
   });
 
-  async function token(instance: Instance, form: Record<string, string>) {
-    const response = await postForm(`${instance.baseUrl}/oauth/token`, form, { authorization: auth });
+  async function token(instance: TollgateProcess, form: Record<string, string>) {
+    const response = await fetchForm(`${instance.baseUrl}/oauth/token`, form, { authorization: auth });
     statuses.push(response.status);
     return response;
   }
 
-  async function me(instance: Instance, accessToken: string): Promise<number> {
+  async function me(instance: TollgateProcess, accessToken: string): Promise<number> {
     const response = await fetch(`${instance.baseUrl}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } });
     statuses.push(response.status);
     return response.status;
   }
 
-  async function introspect(instance: Instance, value: string): Promise<Record<string, unknown>> {
-    const response = await postForm(`${instance.baseUrl}/oauth/introspect`, { token: value }, { authorization: auth });
+  async function introspect(instance: TollgateProcess, value: string): Promise<Record<string, unknown>> {
+    const response = await fetchForm(`${instance.baseUrl}/oauth/introspect`, { token: value }, { authorization: auth });
     statuses.push(response.status);
     return response.body;
   }
 
-  async function newCode(): Promise<{ code: string; verifier: string }> {
-    const verifier = randomBytes(32).toString('base64url');
-    const code = await control.get(AuthorizationCodesService).create({
-      clientId,
-      userId,
-      redirectUri: REDIRECT_URI,
-      scope: 'profile notes:read',
-      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
-      codeChallengeMethod: 'S256',
-    });
-    return { code, verifier };
+  function newCode(): Promise<{ code: string; verifier: string }> {
+    return createCode(control, { clientId, userId, redirectUri: REDIRECT_URI, scope: 'profile notes:read' });
   }
 
-  async function pairFromCode(instance: Instance): Promise<{ access_token: string; refresh_token: string }> {
+  async function pairFromCode(instance: TollgateProcess): Promise<{ access_token: string; refresh_token: string }> {
     const { code, verifier } = await newCode();
     const response = await token(instance, {
       grant_type: 'authorization_code',
@@ -81,19 +71,16 @@ describe('two instances on one database', () => {
   beforeAll(async () => {
     database = await createSharedTestDatabase();
     control = await openControl(database.url);
-    const created = await control.get(ClientsService).create({
+    const client = await createClient(control, {
       name: 'Cluster client',
       redirectUris: [REDIRECT_URI],
-      grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
       scope: 'profile notes:read',
     });
-    clientId = created.client.clientId;
-    auth = basic(clientId, created.clientSecret as string);
-    userId = (
-      await control.get(UsersService).create(`cluster-${randomBytes(3).toString('hex')}`, 'correct horse battery')
-    ).id;
-    [a, b] = await Promise.all([startInstance('A', env()), startInstance('B', env())]);
-  }, 60000);
+    clientId = client.clientId;
+    auth = basicOf(client);
+    userId = (await createUser(control)).id;
+    [a, b] = await Promise.all([startServer('A', env()), startServer('B', env())]);
+  });
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -122,7 +109,7 @@ describe('two instances on one database', () => {
       expect(await introspect(a, access_token)).toEqual({ active: false });
       expect(await introspect(b, refresh_token)).toEqual({ active: false });
     }
-  }, 120000);
+  });
 
   it('RB-03: 20 parallel refreshes of one refresh token: at most one success, then the family is dead', async () => {
     const pair = await pairFromCode(a);
@@ -157,7 +144,7 @@ describe('two instances on one database', () => {
       const pair = await pairFromCode(a);
       const [refreshed] = await Promise.all([
         token(b, { grant_type: 'refresh_token', refresh_token: pair.refresh_token }),
-        postForm(`${a.baseUrl}/oauth/revoke`, { token: pair.refresh_token }, { authorization: auth }),
+        fetchForm(`${a.baseUrl}/oauth/revoke`, { token: pair.refresh_token }, { authorization: auth }),
       ]);
       if (refreshed.status === 200) {
         const next = refreshed.body as { access_token: string; refresh_token: string };
@@ -178,7 +165,7 @@ describe('two instances on one database', () => {
     expect((await token(a, form)).status).toBe(200);
     expect((await token(b, form)).body.error).toBe('invalid_grant');
 
-    const revoked = await postForm(`${a.baseUrl}/oauth/revoke`, { token: pair.access_token }, { authorization: auth });
+    const revoked = await fetchForm(`${a.baseUrl}/oauth/revoke`, { token: pair.access_token }, { authorization: auth });
     expect(revoked.status).toBe(200);
     expect(await me(b, pair.access_token)).toBe(401);
   });
@@ -187,7 +174,7 @@ describe('two instances on one database', () => {
     const before = await pairFromCode(a);
     const oldKid = kidOf(before.access_token);
     const revokedPair = await pairFromCode(b);
-    await postForm(`${b.baseUrl}/oauth/revoke`, { token: revokedPair.refresh_token }, { authorization: auth });
+    await fetchForm(`${b.baseUrl}/oauth/revoke`, { token: revokedPair.refresh_token }, { authorization: auth });
     const used = await newCode();
     const usedForm = {
       grant_type: 'authorization_code',
@@ -203,13 +190,18 @@ describe('two instances on one database', () => {
 
     const newKid = await control.get(KeysService).rotate();
     expect(newKid).not.toBe(oldKid);
-    // Instances re-read keys every SIGNING_KEY_REFRESH_SECONDS (1 s here).
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const after = await token(b, { grant_type: 'client_credentials', scope: 'profile' });
-    expect(kidOf(after.body.access_token as string)).toBe(newKid);
+    // Instances re-read keys every SIGNING_KEY_REFRESH_SECONDS (1 s here): B signs with the new key soon.
+    await waitUntil(
+      async () => {
+        const after = await token(b, { grant_type: 'client_credentials', scope: 'profile' });
+        expect(after.status).toBe(200);
+        return kidOf(after.body.access_token as string) === newKid;
+      },
+      { what: 'instance B signs with the rotated key' },
+    );
 
     await Promise.all([a.stop(), b.stop()]);
-    [a, b] = await Promise.all([startInstance('A', env()), startInstance('B', env())]);
+    [a, b] = await Promise.all([startServer('A', env()), startServer('B', env())]);
 
     const jwks = (await (await fetch(`${a.baseUrl}/oauth/jwks`)).json()) as { keys: Array<{ kid: string }> };
     expect(jwks.keys.map((key) => key.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
@@ -230,5 +222,5 @@ describe('two instances on one database', () => {
     });
     expect(redeemed.status).toBe(200);
     expect(kidOf(redeemed.body.access_token as string)).toBe(newKid);
-  }, 90000);
+  });
 });

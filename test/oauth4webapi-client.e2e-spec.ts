@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { createTestApp, TestApp } from './utils/app';
-import { createClient, createCode, createUser, TestClient } from './utils/oauth';
+import { createClient, createCode, createUser, TestClient } from './utils/fixtures';
 
 const ISSUER = 'http://localhost:3000';
 

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createConnection } from 'mysql2/promise';
-import request from 'supertest';
-import { ClientsService } from '../src/clients/clients.service';
 import { createTestApp } from './utils/app';
-import { Instance, openControl, postForm, startInstance } from './utils/cluster';
+import { fetchForm, openControl } from './utils/cluster';
 import { createSharedTestDatabase, createTestDatabase, isMysqlRun, TestDatabase } from './utils/database';
-
-function basic(clientId: string, secret: string): string {
-  return `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
-}
+import { createClient } from './utils/fixtures';
+import { basicOf, tokenRequest } from './utils/oauth';
+import { SPAWNING_TEST_TIMEOUT_MS, startServer, TollgateProcess } from './utils/process';
+import { waitUntil } from './utils/wait';
 
 async function admin(serverUrl: URL, sql: string, params: unknown[] = []): Promise<unknown[]> {
   const connection = await createConnection({
@@ -32,35 +30,23 @@ describe('database gone from under a running app', () => {
     const database = await createSharedTestDatabase();
     const t = await createTestApp({ database });
     try {
-      const { client, clientSecret } = await t.get(ClientsService).create({
+      const client = await createClient(t, {
         name: 'Outage client',
         grantTypes: ['client_credentials'],
         scope: 'profile',
       });
-      const form = { grant_type: 'client_credentials' };
-      const authorization = basic(client.clientId, clientSecret as string);
-      expect(
-        (await request(t.server).post('/oauth/token').set('authorization', authorization).type('form').send(form))
-          .status,
-      ).toBe(200);
+      const issue = () => tokenRequest(t, { grant_type: 'client_credentials' }, basicOf(client));
+      expect((await issue()).status).toBe(200);
 
       await t.dataSource.destroy();
-      const during = await request(t.server)
-        .post('/oauth/token')
-        .set('authorization', authorization)
-        .type('form')
-        .send(form);
+      const during = await issue();
       expect(during.status).toBe(503);
       expect(during.headers['retry-after']).toMatch(/^\d+$/);
       expect(during.headers['cache-control']).toBe('no-store');
       expect(during.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
 
       await t.dataSource.initialize();
-      const after = await request(t.server)
-        .post('/oauth/token')
-        .set('authorization', authorization)
-        .type('form')
-        .send(form);
+      const after = await issue();
       expect(after.status).toBe(200);
     } finally {
       await t.close();
@@ -72,9 +58,10 @@ describe('database gone from under a running app', () => {
 // RB-06 across processes needs a database server whose grants can be taken away: MySQL/MariaDB only.
 if (isMysqlRun) {
   describe('database outage (RB-06)', () => {
+    jest.setTimeout(SPAWNING_TEST_TIMEOUT_MS);
     let database: TestDatabase;
     let control: INestApplicationContext;
-    let instance: Instance;
+    let instance: TollgateProcess;
     let serverUrl: URL;
     let user: string;
     let auth: string;
@@ -93,19 +80,19 @@ if (isMysqlRun) {
       appUrl.password = password;
 
       control = await openControl(database.url);
-      const created = await control.get(ClientsService).create({
+      const client = await createClient(control, {
         name: 'Outage client',
         grantTypes: ['client_credentials'],
         scope: 'profile',
       });
-      auth = basic(created.client.clientId, created.clientSecret as string);
-      instance = await startInstance('A', {
+      auth = basicOf(client);
+      instance = await startServer('A', {
         DATABASE_URL: appUrl.toString(),
         ISSUER: 'http://127.0.0.1:9',
         RATE_LIMIT_ENABLED: 'false',
         DB_CONNECT_TIMEOUT_MS: '2000',
       });
-    }, 60000);
+    });
 
     afterAll(async () => {
       await instance?.stop();
@@ -115,7 +102,7 @@ if (isMysqlRun) {
     });
 
     const issue = () =>
-      postForm(`${instance.baseUrl}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: auth });
+      fetchForm(`${instance.baseUrl}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: auth });
 
     it('answers 503 with Retry-After while the database refuses us, never a 200, and recovers without a restart', async () => {
       expect((await issue()).status).toBe(200);
@@ -139,13 +126,10 @@ if (isMysqlRun) {
       expect(health.status).toBe(503);
 
       await admin(serverUrl, `GRANT ALL PRIVILEGES ON \`${databaseName}\`.* TO '${user}'@'%'`);
-      const deadline = Date.now() + 10_000;
-      let recovered = false;
-      while (!recovered && Date.now() < deadline) {
-        recovered = (await issue()).status === 200;
-        if (!recovered) await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      expect(recovered).toBe(true);
+      await waitUntil(async () => (await issue()).status === 200, {
+        what: 'tokens are issued again',
+        intervalMs: 250,
+      });
       expect((await fetch(`${instance.baseUrl}/health`)).status).toBe(200);
       // Nothing was issued while nothing could be stored.
       const tokensAfter = (await admin(
@@ -155,6 +139,6 @@ if (isMysqlRun) {
         n: number;
       }>;
       expect(Number(tokensAfter[0].n)).toBe(Number((tokensBefore as Array<{ n: number }>)[0].n) + 1);
-    }, 60000);
+    });
   });
 }

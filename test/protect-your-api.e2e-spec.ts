@@ -14,8 +14,8 @@ import { AllowClientTokens, RequireScopes } from '../src/resource-server/scopes.
 import { ScopesGuard } from '../src/resource-server/scopes.guard';
 import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import { createTestApp, TestApp } from './utils/app';
-import { basicOf, createClient, expectOAuthError, tokenRequest } from './utils/oauth';
-import { createUser, TestUser } from './utils/tokens';
+import { createClient, createUser, TestUser } from './utils/fixtures';
+import { basicOf, expectOAuthError, tokenRequest } from './utils/oauth';
 
 // reports/reports.resource.ts
 const REPORTS_RESOURCE: ProtectedResource = {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { ClientsService } from '../src/clients/clients.service';
 import { AttemptLimiter } from '../src/common/throttling/attempt-limiter.service';
 import { RequestRateLimiter } from '../src/common/throttling/request-rate-limiter.service';
 import { RateLimitStore } from '../src/common/throttling/rate-limit.store';
 import { RedisRateLimitStore } from '../src/common/throttling/redis-rate-limit.store';
 import { createTestApp, TestApp } from './utils/app';
 import { createSharedTestDatabase, TestDatabase } from './utils/database';
+import { createClient } from './utils/fixtures';
+import { basicOf } from './utils/oauth';
+import { waitUntil } from './utils/wait';
 
 describe('shared rate limits', () => {
   let database: TestDatabase;
@@ -92,12 +94,8 @@ describe('request rate limits at the token and introspection endpoints', () => {
     };
     a = await createTestApp({ database, env });
     b = await createTestApp({ database, env });
-    const { client, clientSecret } = await a.get(ClientsService).create({
-      name: 'Busy client',
-      grantTypes: ['client_credentials'],
-      scope: 'profile',
-    });
-    authorization = `Basic ${Buffer.from(`${client.clientId}:${clientSecret}`).toString('base64')}`;
+    const client = await createClient(a, { name: 'Busy client', grantTypes: ['client_credentials'], scope: 'profile' });
+    authorization = basicOf(client);
   });
 
   afterAll(async () => {
@@ -186,7 +184,10 @@ describe('shared rate limits with Redis as the store (RATE_LIMIT_STORE=redis)', 
     expect(second.hits).toBe(5);
     expect(second.windowEndsMs).toBeGreaterThan(now);
     expect(second.windowEndsMs).toBeLessThanOrEqual(now + 1000);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Adding no hits reads the count without touching the expiry: it drops to 0 once Redis expired the window.
+    await waitUntil(async () => (await store.increment(key, 1, Date.now(), 0)).hits === 0, {
+      what: 'Redis expires the one-second window',
+    });
     expect((await store.increment(key, 1, Date.now(), 1)).hits).toBe(1);
   });
 });

@@ -1,10 +1,9 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from './utils/app';
+import { createClient, createUser, TestClient } from './utils/fixtures';
 import {
   basic,
   basicOf,
-  createClient,
-  createUser,
   expectJson,
   expectNoStore,
   expectOAuthError,
@@ -12,7 +11,6 @@ import {
   obtainTokens,
   postForm,
   refresh,
-  TestClient,
 } from './utils/oauth';
 
 describe('POST /oauth/revoke (RFC 7009)', () => {

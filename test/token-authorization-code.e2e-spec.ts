@@ -2,18 +2,9 @@ import { createHash } from 'node:crypto';
 import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import type { NewAuthorizationCode } from '../src/tokens/authorization-codes.service';
 import { createTestApp, TestApp } from './utils/app';
-import {
-  basicOf,
-  createClient,
-  createCode,
-  createUser,
-  decodeJwt,
-  expectOAuthError,
-  expectTokenResponse,
-  introspect,
-  TestClient,
-  tokenRequest,
-} from './utils/oauth';
+import { createClient, createCode, createUser, TestClient } from './utils/fixtures';
+import { decodeJwt } from './utils/jwt';
+import { basicOf, expectOAuthError, expectTokenResponse, introspect, tokenRequest } from './utils/oauth';
 
 const REDIRECT = 'https://c1.example/cb';
 

@@ -1,17 +1,8 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from './utils/app';
-import {
-  basicOf,
-  createClient,
-  createUser,
-  decodeJwt,
-  expectJson,
-  expectOAuthError,
-  expectTokenResponse,
-  introspect,
-  TestClient,
-  tokenRequest,
-} from './utils/oauth';
+import { createClient, createUser, TestClient } from './utils/fixtures';
+import { decodeJwt } from './utils/jwt';
+import { basicOf, expectJson, expectOAuthError, expectTokenResponse, introspect, tokenRequest } from './utils/oauth';
 
 describe('POST /oauth/token (client_credentials)', () => {
   let t: TestApp;

@@ -1,15 +1,7 @@
 import { createTestApp, TestApp } from './utils/app';
-import {
-  basicOf,
-  createClient,
-  createUser,
-  decodeJwt,
-  expectOAuthError,
-  expectTokenResponse,
-  refresh,
-  TestClient,
-  tokenRequest,
-} from './utils/oauth';
+import { createClient, createUser, TestClient } from './utils/fixtures';
+import { decodeJwt } from './utils/jwt';
+import { basicOf, expectOAuthError, expectTokenResponse, refresh, tokenRequest } from './utils/oauth';
 
 describe('POST /oauth/token (password)', () => {
   describe('while ALLOW_PASSWORD_GRANT is off (default)', () => {

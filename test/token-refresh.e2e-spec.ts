@@ -2,18 +2,16 @@ import { AccessTokenEntity } from '../src/tokens/access-token.entity';
 import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import { RefreshTokenEntity } from '../src/tokens/refresh-token.entity';
 import { createTestApp, TestApp } from './utils/app';
+import { createClient, createUser, TestClient } from './utils/fixtures';
+import { decodeJwt } from './utils/jwt';
 import {
   basicOf,
-  createClient,
-  createUser,
-  decodeJwt,
   expectOAuthError,
   expectTokenResponse,
   introspect,
   obtainTokens,
   postForm,
   refresh,
-  TestClient,
 } from './utils/oauth';
 
 describe('POST /oauth/token (refresh_token)', () => {

@@ -1,25 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { ClientsService } from '../src/clients/clients.service';
 import { AccessTokenStore } from '../src/tokens/access-token-store.service';
 import { createTestApp, TestApp } from './utils/app';
-import { createTestDatabase, isMysqlRun, TestDatabase } from './utils/database';
-import { createClient, createUser, mintAccessToken, TestUser } from './utils/tokens';
-
-/** One database two instances share: the MySQL run's, or a SQLite file (":memory:" is per connection). */
-async function sharedDatabase(): Promise<TestDatabase> {
-  if (isMysqlRun) return createTestDatabase();
-  const path = join(tmpdir(), `tollgate-instances-${randomBytes(6).toString('hex')}.sqlite`);
-  return {
-    url: `sqlite:${path}`,
-    drop: async () => {
-      await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${path}${suffix}`, { force: true })));
-    },
-  };
-}
+import { createSharedTestDatabase, TestDatabase } from './utils/database';
+import { createClient, createUser, mintAccessToken, TestUser } from './utils/fixtures';
 
 describe('revocation across instances sharing one database', () => {
   let database: TestDatabase;
@@ -29,10 +13,10 @@ describe('revocation across instances sharing one database', () => {
   let user: TestUser;
 
   beforeAll(async () => {
-    database = await sharedDatabase();
+    database = await createSharedTestDatabase();
     serving = await createTestApp({ database });
     revoking = await createTestApp({ database });
-    clientId = await createClient(serving);
+    clientId = (await createClient(serving)).clientId;
     user = await createUser(serving);
   });
 
@@ -57,7 +41,7 @@ describe('revocation across instances sharing one database', () => {
   });
 
   it('refuses a token on the very next request after another instance deletes its client', async () => {
-    const doomed = await createClient(revoking, 'Doomed elsewhere');
+    const doomed = (await createClient(revoking, { name: 'Doomed elsewhere' })).clientId;
     const { accessToken } = await mintAccessToken(serving, { clientId: doomed, userId: user.id, scope: 'profile' });
     expect((await me(accessToken)).status).toBe(200);
 

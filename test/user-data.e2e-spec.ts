@@ -6,17 +6,8 @@ import { oauthConfig } from '../src/config/oauth.config';
 import { AccessTokenStore } from '../src/tokens/access-token-store.service';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, TestApp } from './utils/app';
-import {
-  createClient,
-  createUser,
-  decodePart,
-  mintAccessToken,
-  MintedToken,
-  resign,
-  serverSigningKey,
-  signJwt,
-  TestUser,
-} from './utils/tokens';
+import { createClient, createUser, mintAccessToken, MintedToken, TestUser } from './utils/fixtures';
+import { decodeJwt, resign, serverSigningKey, signJwt } from './utils/jwt';
 
 const ALL_SCOPES = 'profile notes:read notes:write';
 
@@ -29,9 +20,9 @@ let u2: TestUser;
 beforeAll(async () => {
   t = await createTestApp();
   oauth = t.get(oauthConfig.KEY);
-  clientId = await createClient(t);
-  u1 = await createUser(t, 'u1');
-  u2 = await createUser(t, 'u2');
+  clientId = (await createClient(t)).clientId;
+  u1 = await createUser(t, { username: 'u1' });
+  u2 = await createUser(t, { username: 'u2' });
 });
 
 afterAll(async () => {
@@ -154,32 +145,28 @@ describe('bearer authentication on GET /api/notes (SECURITY-CASES A9)', () => {
   describe('RS-07: forged signatures', () => {
     it('a token signed with another key under the server kid is invalid_token', async () => {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const forged = signJwt(decodePart(token.accessToken, 0), decodePart(token.accessToken, 1), {
-        alg: 'ES256',
-        key: privateKey,
-      });
+      const { header, claims } = decodeJwt(token.accessToken);
+      const forged = signJwt(header, claims, { alg: 'ES256', key: privateKey });
       expectBearerError(await notes().set('Authorization', bearer(forged)), 401, 'invalid_token');
     });
 
     it('a token signed with an unknown kid is invalid_token', async () => {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const forged = signJwt(
-        { ...decodePart(token.accessToken, 0), kid: 'attacker-key' },
-        decodePart(token.accessToken, 1),
-        { alg: 'ES256', key: privateKey },
-      );
+      const { header, claims } = decodeJwt(token.accessToken);
+      const forged = signJwt({ ...header, kid: 'attacker-key' }, claims, { alg: 'ES256', key: privateKey });
       expectBearerError(await notes().set('Authorization', bearer(forged)), 401, 'invalid_token');
     });
 
     it('a token with a tampered payload is invalid_token', async () => {
       const [header, , signature] = token.accessToken.split('.');
-      const claims = { ...decodePart<Record<string, unknown>>(token.accessToken, 1), sub: u2.id };
+      const claims = { ...decodeJwt(token.accessToken).claims, sub: u2.id };
       const tampered = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
       expectBearerError(await notes().set('Authorization', bearer(tampered)), 401, 'invalid_token');
     });
 
     it('alg none is invalid_token', async () => {
-      const forged = signJwt(decodePart(token.accessToken, 0), decodePart(token.accessToken, 1), { alg: 'none' });
+      const { header, claims } = decodeJwt(token.accessToken);
+      const forged = signJwt(header, claims, { alg: 'none' });
       // The b64token grammar admits a trailing "." only inside the token, so send it with a dummy signature too.
       expectBearerError(await notes().set('Authorization', bearer(`${forged}AA`)), 401, 'invalid_token');
       expectBearerError(await notes().set('Authorization', bearer(forged)), 401, 'invalid_token');
@@ -187,8 +174,7 @@ describe('bearer authentication on GET /api/notes (SECURITY-CASES A9)', () => {
 
     it('HS256 signed with the server public key is invalid_token', async () => {
       const { publicKey } = await serverSigningKey(t);
-      const header = decodePart<Record<string, unknown>>(token.accessToken, 0);
-      const claims = decodePart<Record<string, unknown>>(token.accessToken, 1);
+      const { header, claims } = decodeJwt(token.accessToken);
       for (const secret of [
         publicKey.export({ format: 'pem', type: 'spki' }).toString(),
         publicKey.export({ format: 'der', type: 'spki' }),
@@ -273,7 +259,7 @@ describe('bearer authentication on GET /api/notes (SECURITY-CASES A9)', () => {
 
 describe('tokens whose client or user is gone', () => {
   it('refuses the token of a deleted client', async () => {
-    const doomed = await createClient(t, 'Doomed client');
+    const doomed = (await createClient(t, { name: 'Doomed client' })).clientId;
     const { accessToken } = await mintAccessToken(t, { clientId: doomed, userId: u1.id, scope: ALL_SCOPES });
     expect((await request(t.server).get('/api/me').set('Authorization', bearer(accessToken))).status).toBe(200);
     await t.get(ClientsService).delete(doomed);
@@ -282,7 +268,7 @@ describe('tokens whose client or user is gone', () => {
   });
 
   it('refuses the token of a deleted user, even after a cached profile read', async () => {
-    const doomed = await createUser(t, 'doomed');
+    const doomed = await createUser(t, { username: 'doomed' });
     const { accessToken } = await mint(doomed);
     const me = await request(t.server).get('/api/me').set('Authorization', bearer(accessToken));
     expect(me.body).toEqual({ sub: doomed.id, username: 'doomed' });
@@ -643,7 +629,7 @@ describe('GET /.well-known/oauth-protected-resource', () => {
   it('names the audience of the access tokens the server issues', async () => {
     const { accessToken } = await mint(u1);
     const res = await request(t.server).get('/.well-known/oauth-protected-resource');
-    expect(decodePart<{ aud: string; iss: string }>(accessToken, 1)).toMatchObject({
+    expect(decodeJwt<{ aud: string; iss: string }>(accessToken).claims).toMatchObject({
       aud: res.body.resource,
       iss: res.body.authorization_servers[0],
     });

@@ -33,6 +33,19 @@ import { RedemptionService } from './redemption.service';
 /** A new grant is one class in grants/ and one entry here. */
 export const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant, PasswordGrant];
 
+/** The services other modules use: token storage, signing and verification, revocation, the grant list. */
+const SHARED_SERVICES = [
+  KeysService,
+  AccessTokenStore,
+  AccessTokenSigner,
+  AccessTokenVerifier,
+  AuthorizationCodesService,
+  RefreshTokensService,
+  GrantRevocationService,
+  GrantRegistry,
+  TokenCleanupService,
+];
+
 @Module({
   imports: [
     TypeOrmModule.forFeature([SigningKeyEntity, AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity]),
@@ -42,33 +55,15 @@ export const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, Re
   ],
   controllers: [TokenController, IntrospectionController, RevocationController],
   providers: [
-    KeysService,
-    AccessTokenStore,
-    AccessTokenSigner,
-    AccessTokenVerifier,
-    AuthorizationCodesService,
-    RefreshTokensService,
-    GrantRevocationService,
+    ...SHARED_SERVICES,
     RedemptionService,
     TokenIssuer,
     ...GRANT_CLASSES,
     { provide: GRANTS, useFactory: (...grants: Grant[]) => grants, inject: GRANT_CLASSES },
-    GrantRegistry,
     TokenService,
     IntrospectionService,
     RevocationService,
-    TokenCleanupService,
   ],
-  exports: [
-    TokenCleanupService,
-    KeysService,
-    AccessTokenStore,
-    AccessTokenSigner,
-    AccessTokenVerifier,
-    AuthorizationCodesService,
-    RefreshTokensService,
-    GrantRevocationService,
-    GrantRegistry,
-  ],
+  exports: SHARED_SERVICES,
 })
 export class TokensModule {}

@@ -30,12 +30,23 @@ export interface TestAppOptions {
   module?: Type;
 }
 
+/**
+ * Settings every test app starts from: no rate limits unless a spec turns them on, and the cheapest
+ * password-hash cost the server accepts (specs that measure a login set the production cost).
+ */
+const TEST_DEFAULTS = {
+  LOG_LEVEL: 'info',
+  RATE_LIMIT_ENABLED: 'false',
+  PASSWORD_HASH_MEMORY_KIB: '7168',
+  PASSWORD_HASH_ITERATIONS: '1',
+};
+
 /** Boots the real AppModule (or options.module) with the real migrations on a fresh database. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   // Settings are read while the module compiles; the environment is restored right after.
   const saved = { ...process.env };
-  Object.assign(process.env, { LOG_LEVEL: 'info', RATE_LIMIT_ENABLED: 'false' }, options.env, {
+  Object.assign(process.env, TEST_DEFAULTS, options.env, {
     DATABASE_URL: database.url,
   });
   const logs: string[] = [];

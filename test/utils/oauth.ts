@@ -1,35 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import request, { Response } from 'supertest';
-import { ClientsService, NewClient } from '../../src/clients/clients.service';
-import { AuthorizationCodesService, NewAuthorizationCode } from '../../src/tokens/authorization-codes.service';
-import { UsersService } from '../../src/users/users.service';
 import type { TestApp } from './app';
-
-export interface TestClient {
-  clientId: string;
-  clientSecret?: string;
-}
-
-/** Registers a client the way the CLI does; confidential with client_secret_basic unless told otherwise. */
-export async function createClient(t: TestApp, input: Partial<NewClient> = {}): Promise<TestClient> {
-  const { client, clientSecret } = await t.get(ClientsService).create({
-    name: 'Test client',
-    redirectUris: ['https://c1.example/cb'],
-    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
-    scope: 'profile notes:read notes:write',
-    ...input,
-  });
-  return { clientId: client.clientId, clientSecret };
-}
-
-export async function createUser(
-  t: TestApp,
-  username = `u${randomBytes(4).toString('hex')}`,
-  password = 'correct horse battery',
-) {
-  const user = await t.get(UsersService).create(username, password);
-  return { id: user.id, username, password };
-}
+import { createCode, TestClient } from './fixtures';
 
 /** RFC 6749 §2.3.1: form-url-encode id and secret, then Basic-encode them. */
 export function basic(clientId: string, secret: string): string {
@@ -37,33 +8,12 @@ export function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')}`;
 }
 
-export function basicOf(client: TestClient): string {
+/** The Basic header of a confidential client. */
+export function basicOf(client: Pick<TestClient, 'clientId' | 'clientSecret'>): string {
   return basic(client.clientId, client.clientSecret as string);
 }
 
-/** A PKCE pair (RFC 7636 §4.1–4.2, S256). */
-export function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-/** Creates an authorization code for a client and user, with a fresh S256 challenge unless given. */
-export async function createCode(
-  t: TestApp,
-  input: Pick<NewAuthorizationCode, 'clientId' | 'userId'> & Partial<NewAuthorizationCode>,
-): Promise<{ code: string; verifier: string }> {
-  const { verifier, challenge } = pkcePair();
-  const code = await t.get(AuthorizationCodesService).create({
-    redirectUri: 'https://c1.example/cb',
-    scope: 'profile notes:read',
-    codeChallenge: challenge,
-    codeChallengeMethod: 'S256',
-    ...input,
-  });
-  return { code, verifier };
-}
-
-/** POSTs a form to an endpoint, optionally with a Basic header. */
+/** POSTs a form to the in-process app (supertest), optionally with an Authorization header. */
 export function postForm(
   t: TestApp,
   path: string,
@@ -80,6 +30,52 @@ export function postForm(
 
 export function tokenRequest(t: TestApp, form: Record<string, string | string[]>, authorization?: string) {
   return postForm(t, '/oauth/token', form, authorization);
+}
+
+/** Sends a token request as the client would: Basic for a confidential client, client_id for a public one. */
+export function clientTokenRequest(t: TestApp, client: TestClient, form: Record<string, string | string[]>) {
+  return client.clientSecret
+    ? tokenRequest(t, form, basicOf(client))
+    : tokenRequest(t, { ...form, client_id: client.clientId });
+}
+
+/** RFC 6749 §4.1.3: redeems a code; `verifier` and `redirectUri` are left out when undefined. */
+export function redeemCode(
+  t: TestApp,
+  client: TestClient,
+  code: string,
+  verifier: string | undefined,
+  redirectUri: string | undefined = client.redirectUri,
+): Promise<Response> {
+  const form: Record<string, string> = { grant_type: 'authorization_code', code };
+  if (verifier !== undefined) form.code_verifier = verifier;
+  if (redirectUri !== undefined) form.redirect_uri = redirectUri;
+  return clientTokenRequest(t, client, form);
+}
+
+/** Refreshes with the client's credentials. */
+export function refresh(t: TestApp, client: TestClient, refreshToken: string, extra: Record<string, string> = {}) {
+  return clientTokenRequest(t, client, { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
+}
+
+/** Runs the code exchange for a user and returns the token response body (access and refresh token). */
+export async function obtainTokens(
+  t: TestApp,
+  client: TestClient,
+  userId: string,
+  scope = 'profile notes:read',
+): Promise<{ access_token: string; refresh_token: string; scope: string }> {
+  const { code, verifier } = await createCode(t, { clientId: client.clientId, userId, scope });
+  const res = await redeemCode(t, client, code, verifier, 'https://c1.example/cb');
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** Introspects a token with the given client's credentials and returns the body. */
+export async function introspect(t: TestApp, client: TestClient, token: string): Promise<Record<string, unknown>> {
+  const res = await postForm(t, '/oauth/introspect', { token }, basicOf(client));
+  expect(res.status).toBe(200);
+  return res.body as Record<string, unknown>;
 }
 
 /** RFC 6749 §5.1: token and error responses are never cached. */
@@ -121,49 +117,4 @@ export function expectTokenResponse(res: Response, options: { scope?: string; ha
     scope: options.scope ?? expect.any(String),
     ...(options.hasRefreshToken ? { refresh_token: expect.stringMatching(/^[\w-]{43}$/) } : {}),
   });
-}
-
-/** Introspects a token with the given client's credentials and returns the body. */
-export async function introspect(t: TestApp, client: TestClient, token: string): Promise<Record<string, unknown>> {
-  const res = await postForm(t, '/oauth/introspect', { token }, basicOf(client));
-  expect(res.status).toBe(200);
-  return res.body as Record<string, unknown>;
-}
-
-/** Decodes a JWT's header and claims without verifying it. */
-export function decodeJwt(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
-  const [header, claims] = token
-    .split('.')
-    .slice(0, 2)
-    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
-  return { header, claims };
-}
-
-/** Runs the code exchange for a user and returns the token response body (access and refresh token). */
-export async function obtainTokens(
-  t: TestApp,
-  client: TestClient,
-  userId: string,
-  scope = 'profile notes:read',
-): Promise<{ access_token: string; refresh_token: string; scope: string }> {
-  const { code, verifier } = await createCode(t, { clientId: client.clientId, userId, scope });
-  const form = {
-    grant_type: 'authorization_code',
-    code,
-    code_verifier: verifier,
-    redirect_uri: 'https://c1.example/cb',
-  };
-  const res = client.clientSecret
-    ? await tokenRequest(t, form, basicOf(client))
-    : await tokenRequest(t, { ...form, client_id: client.clientId });
-  expect(res.status).toBe(200);
-  return res.body;
-}
-
-/** Refreshes with the client's credentials. */
-export function refresh(t: TestApp, client: TestClient, refreshToken: string, extra: Record<string, string> = {}) {
-  const form = { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra };
-  return client.clientSecret
-    ? tokenRequest(t, form, basicOf(client))
-    : tokenRequest(t, { ...form, client_id: client.clientId });
 }

@@ -1,31 +1,6 @@
 import request, { Response } from 'supertest';
-import { ClientsService, NewClient } from '../../src/clients/clients.service';
-import type { ClientEntity } from '../../src/clients/client.entity';
-import { UsersService } from '../../src/users/users.service';
 import type { TestApp } from './app';
-
-export { pkcePair } from './oauth';
-
-export async function createUser(t: TestApp, username: string, password = 'correct horse battery'): Promise<string> {
-  const user = await t.get(UsersService).create(username, password);
-  return user.id;
-}
-
-export interface TestClient {
-  client: ClientEntity;
-  clientId: string;
-  clientSecret?: string;
-  redirectUri: string;
-}
-
-export async function createClient(t: TestApp, input: Partial<NewClient> = {}): Promise<TestClient> {
-  const { client, clientSecret } = await t.get(ClientsService).create({
-    name: 'Test client',
-    redirectUris: ['https://c1.example/cb'],
-    ...input,
-  });
-  return { client, clientId: client.clientId, clientSecret, redirectUri: client.redirectUris[0] };
-}
+import { TEST_PASSWORD } from './fixtures';
 
 /** The value of a hidden (or any) input in an HTML page. */
 export function inputValue(html: string, name: string): string | undefined {
@@ -134,7 +109,7 @@ export function authorizePath(params: Record<string, string | string[] | undefin
 export async function signIn(
   browser: TestBrowser,
   username: string,
-  password = 'correct horse battery',
+  password = TEST_PASSWORD,
   loginPath = '/login',
 ): Promise<Response> {
   const page = await browser.get(loginPath);
@@ -157,26 +132,6 @@ export async function decide(browser: TestBrowser, consentPath: string, decision
     interaction: inputValue(page.text, 'interaction'),
     decision,
   });
-}
-
-/** RFC 6749 §4.1.3 at POST /oauth/token: Basic for a confidential client, client_id for a public one. */
-export function redeemCode(
-  t: TestApp,
-  client: TestClient,
-  code: string,
-  verifier: string | undefined,
-  redirectUri: string | undefined = client.redirectUri,
-): Promise<Response> {
-  const form = new URLSearchParams({ grant_type: 'authorization_code', code });
-  if (verifier !== undefined) form.set('code_verifier', verifier);
-  if (redirectUri !== undefined) form.set('redirect_uri', redirectUri);
-  const req = request(t.server).post('/oauth/token').type('form');
-  if (client.clientSecret) {
-    req.set('authorization', `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`);
-  } else {
-    form.set('client_id', client.clientId);
-  }
-  return req.send(form.toString());
 }
 
 /** Follows an authorization request through login (if asked) and consent (if asked) to the client. */

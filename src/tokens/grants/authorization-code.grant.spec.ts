@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ClientEntity } from '../../clients/client.entity';
-import { ClientsService } from '../../clients/clients.service';
-import { UsersService } from '../../users/users.service';
 import { createTestApp, TestApp } from '../../../test/utils/app';
-import { activeAccessTokenClaims } from '../../../test/utils/tokens';
+import { activeAccessTokenClaims, createClient, createUser } from '../../../test/utils/fixtures';
 import { AuthorizationCodesService, NewAuthorizationCode } from '../authorization-codes.service';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
 import { isWellFormedCodeVerifier, verifyPkce } from '../../common/oauth/pkce';
@@ -47,10 +45,9 @@ describe(AuthorizationCodeGrant.name, () => {
   beforeAll(async () => {
     t = await createTestApp();
     grant = t.get(AuthorizationCodeGrant);
-    const clients = t.get(ClientsService);
-    client = (await clients.create({ name: 'code', redirectUris: [REDIRECT], scope: 'profile notes:read' })).client;
-    other = (await clients.create({ name: 'other', redirectUris: [REDIRECT] })).client;
-    userId = (await t.get(UsersService).create('erin', 'erin password')).id;
+    client = (await createClient(t, { name: 'code', redirectUris: [REDIRECT], scope: 'profile notes:read' })).client;
+    other = (await createClient(t, { name: 'other', redirectUris: [REDIRECT] })).client;
+    userId = (await createUser(t, { username: 'erin' })).id;
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
-import { ClientsService } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth.error';
 import { createTestApp, TestApp } from '../../../test/utils/app';
-import { activeAccessTokenClaims } from '../../../test/utils/tokens';
+import { activeAccessTokenClaims, createClient } from '../../../test/utils/fixtures';
 import { AccessTokenStore } from '../access-token-store.service';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 
@@ -19,7 +18,7 @@ describe(ClientCredentialsGrant.name, () => {
   });
 
   const newClient = async (scope = 'profile notes:read') =>
-    (await t.get(ClientsService).create({ name: 'cc', grantTypes: ['client_credentials'], scope })).client;
+    (await createClient(t, { name: 'cc', grantTypes: ['client_credentials'], scope })).client;
 
   it('issues an access token for the client itself, with its registered scope and no refresh token', async () => {
     const client = await newClient();

@@ -1,6 +1,6 @@
-import { ClientsService } from '../../clients/clients.service';
 import { UsersService } from '../../users/users.service';
 import { createTestApp, TestApp } from '../../../test/utils/app';
+import { createClient, createUser } from '../../../test/utils/fixtures';
 import { GrantRegistry } from './grant.registry';
 import { PasswordGrant } from './password.grant';
 
@@ -21,8 +21,8 @@ describe(PasswordGrant.name, () => {
         },
       });
       grant = t.get(PasswordGrant);
-      await t.get(UsersService).create('alice', 'alice password');
-      await t.get(UsersService).create('bob', 'bob password');
+      await createUser(t, { username: 'alice', password: 'alice password' });
+      await createUser(t, { username: 'bob', password: 'bob password' });
     });
 
     afterAll(async () => {
@@ -30,7 +30,7 @@ describe(PasswordGrant.name, () => {
     });
 
     const newClient = async (grantTypes = ['password', 'refresh_token']) =>
-      (await t.get(ClientsService).create({ name: 'pw', grantTypes, scope: 'profile' })).client;
+      (await createClient(t, { name: 'pw', grantTypes, scope: 'profile' })).client;
 
     it('is offered by the registry', () => {
       expect(t.get(GrantRegistry).get('password')).toBe(grant);
@@ -80,7 +80,7 @@ describe(PasswordGrant.name, () => {
 
     it('throttles a username after too many failures, with a 429 and Retry-After', async () => {
       const client = await newClient();
-      await t.get(UsersService).create('carol', 'carol password');
+      await createUser(t, { username: 'carol', password: 'carol password' });
       for (let i = 0; i < 2; i += 1) {
         await expect(grant.handle(client, { username: 'carol', password: 'wrong' }, FROM_A)).rejects.toMatchObject({
           code: 'invalid_grant',

@@ -1,8 +1,6 @@
 import { ClientEntity } from '../../clients/client.entity';
-import { ClientsService } from '../../clients/clients.service';
-import { UsersService } from '../../users/users.service';
 import { createTestApp, TestApp } from '../../../test/utils/app';
-import { activeAccessTokenClaims } from '../../../test/utils/tokens';
+import { activeAccessTokenClaims, createClient, createUser } from '../../../test/utils/fixtures';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { TransactionsService } from '../../database/transactions.service';
 import { RefreshTokenGrant } from './refresh-token.grant';
@@ -17,11 +15,10 @@ describe(RefreshTokenGrant.name, () => {
   beforeAll(async () => {
     t = await createTestApp();
     grant = t.get(RefreshTokenGrant);
-    const clients = t.get(ClientsService);
     const input = { name: 'rt', redirectUris: ['https://c1.example/cb'], scope: 'profile notes:read' };
-    client = (await clients.create(input)).client;
-    other = (await clients.create(input)).client;
-    userId = (await t.get(UsersService).create('dana', 'dana password')).id;
+    client = (await createClient(t, input)).client;
+    other = (await createClient(t, input)).client;
+    userId = (await createUser(t, { username: 'dana' })).id;
   });
 
   afterAll(async () => {
