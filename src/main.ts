@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { ConfigType } from '@nestjs/config';
 import { createApp } from './app.factory';
 import { AppModule } from './app.module';
+import { LogFlusher } from './common/logging/logging.module';
 import { ClientsService } from './clients/clients.service';
 import { appConfig } from './config/app.config';
 import { EnvironmentError, loadEnvironment } from './config/env.validation';
@@ -35,6 +36,8 @@ async function bootstrap(): Promise<void> {
   await app.listen(settings.port, settings.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
+  // Boot-time warnings first, then the line operators (and tests) wait for.
+  app.get(LogFlusher).flush();
   process.stdout.write(`Tollgate listening on ${settings.host}:${port}, issuer ${oauth.issuer}\n`);
 }
 

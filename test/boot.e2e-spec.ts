@@ -61,9 +61,13 @@ describe('boot', () => {
 
   it('seeds nothing in production', async () => {
     const file = join(directory, 'prod.sqlite');
-    const result = await (await startServer('prod', { DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' })).stop();
+    const result = await (await startServer('prod', { DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'warn' })).stop();
     expectCleanStop(result);
     expect(result.stdout).not.toMatch(/Demo data created/);
+    // Production without KEY_ENCRYPTION_SECRET boots, with one warning that says why it matters.
+    const warnings = result.stdout.split('\n').filter((line) => line.includes('KEY_ENCRYPTION_SECRET'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0])).toMatchObject({ level: 40, msg: expect.stringMatching(/unencrypted/) });
     const dataSource = await new DataSource({ type: 'better-sqlite3', database: file }).initialize();
     try {
       expect(await dataSource.query('SELECT COUNT(*) AS n FROM users')).toEqual([{ n: 0 }]);

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { IsNull } from 'typeorm';
 import { RateLimitStore } from '../src/common/throttling/rate-limit.store';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import { AccessTokenEntity } from '../src/tokens/access-token.entity';
 import { AuthorizationCodeEntity } from '../src/tokens/authorization-code.entity';
+import { KeysService } from '../src/tokens/keys/keys.service';
+import { SigningKeyEntity } from '../src/tokens/keys/signing-key.entity';
 import { RefreshTokenEntity } from '../src/tokens/refresh-token.entity';
 import { createTestApp, TestApp } from './utils/app';
 import { createClient, createUser } from './utils/fixtures';
@@ -73,6 +76,28 @@ describe('cleanup of expired rows', () => {
     entity: typeof AccessTokenEntity | typeof RefreshTokenEntity | typeof AuthorizationCodeEntity,
     grantId: string,
   ) => t.dataSource.getRepository(entity).countBy({ grantId });
+
+  it('erases the private part of a signing key once no token it signed can be valid, and keeps the rest', async () => {
+    const keys = t.get(KeysService);
+    const repository = t.dataSource.getRepository(SigningKeyEntity);
+    const oldKid = (await keys.getJwks()).keys[0].kid;
+    await keys.rotate();
+    const recentKid = (await repository.findOneByOrFail({ retiredAt: IsNull() })).kid;
+    await keys.rotate();
+    // The first key retired two hours ago (tokens live 10 minutes); the second one just now.
+    await repository.update({ kid: oldKid }, { retiredAt: new Date(Date.now() - 2 * HOUR) });
+    const report = await t.get(MaintenanceService).cleanup();
+    expect(report.private_keys_erased).toBe(1);
+    const rows = await repository.find();
+    const byKid = new Map(rows.map((row) => [row.kid, row]));
+    expect(byKid.get(oldKid)).toMatchObject({ privateKey: null, publicJwk: expect.stringContaining(oldKid) });
+    expect(byKid.get(recentKid)?.privateKey).toEqual(expect.any(String));
+    expect(rows.filter((row) => row.retiredAt === null && row.privateKey !== null)).toHaveLength(1);
+    // Keys still load and sign after the erasure, and a second run has nothing left to erase.
+    await keys.reload();
+    expect(keys.getSigningKey().kid).not.toBe(oldKid);
+    expect((await t.get(MaintenanceService).cleanup()).private_keys_erased).toBe(0);
+  });
 
   it('deletes only expired rows, in bounded batches, until none are left', async () => {
     const now = Date.now();

@@ -186,6 +186,13 @@ describe('bearer authentication on GET /api/notes (SECURITY-CASES A9)', () => {
     });
   });
 
+  it('a token signed by the server but without exp or iat is invalid_token (RFC 9068 §2.2)', async () => {
+    for (const claims of [{ exp: undefined }, { exp: '9999999999' }, { iat: undefined }]) {
+      const incomplete = await resign(t, token.accessToken, { claims });
+      expectBearerError(await notes().set('Authorization', bearer(incomplete)), 401, 'invalid_token');
+    }
+  });
+
   it('RS-08: a JWT with typ "JWT" (ID-token style) is invalid_token', async () => {
     const idStyle = await resign(t, token.accessToken, { header: { typ: 'JWT' } });
     expectBearerError(await notes().set('Authorization', bearer(idStyle)), 401, 'invalid_token');

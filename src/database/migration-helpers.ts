@@ -29,8 +29,8 @@ export class ColumnKit {
     };
   }
 
-  text(name: string): TableColumnOptions {
-    return { name, type: 'text', isNullable: false, ...this.collation() };
+  text(name: string, options: { nullable?: boolean } = {}): TableColumnOptions {
+    return { name, type: 'text', isNullable: options.nullable ?? false, ...this.collation() };
   }
 
   timestamp(name: string, options: { nullable?: boolean } = {}): TableColumnOptions {

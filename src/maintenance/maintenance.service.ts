@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { RateLimitStore } from '../common/throttling/rate-limit.store';
 import { appConfig } from '../config/app.config';
 import { SessionCleanupService } from '../consent/session-cleanup.service';
+import { KeysService } from '../tokens/keys/keys.service';
 import { TokenCleanupService } from '../tokens/token-cleanup.service';
 
 export interface CleanupReport {
@@ -10,9 +11,14 @@ export interface CleanupReport {
   batches: number;
   /** True when the run stopped at its batch budget with rows left over; the next run continues. */
   isPartial: boolean;
+  /** Retired signing keys whose private part was erased (no token they signed can still be valid). */
+  private_keys_erased: number;
 }
 
-/** Deletes expired codes, tokens, sessions and rate-limit windows in bounded batches. */
+/**
+ * Deletes expired codes, tokens, sessions and rate-limit windows in bounded batches, and erases the
+ * private part of signing keys retired for longer than any token lives.
+ */
 @Injectable()
 export class MaintenanceService implements OnModuleDestroy {
   private readonly logger = new Logger(MaintenanceService.name);
@@ -23,6 +29,7 @@ export class MaintenanceService implements OnModuleDestroy {
     private readonly tokens: TokenCleanupService,
     private readonly sessions: SessionCleanupService,
     private readonly rateLimits: RateLimitStore,
+    private readonly keys: KeysService,
     @Inject(appConfig.KEY) private readonly settings: ConfigType<typeof appConfig>,
   ) {}
 
@@ -30,6 +37,7 @@ export class MaintenanceService implements OnModuleDestroy {
   async cleanup(now = new Date()): Promise<CleanupReport> {
     const { cleanupBatchSize: batchSize, cleanupMaxBatches: maxBatches } = this.settings;
     const deleted: Record<string, number> = {};
+    const erased = await this.keys.erasePrivatePartsOfExpiredKeys(now);
     let batches = 0;
     for (; batches < maxBatches; batches += 1) {
       const counts = {
@@ -39,10 +47,10 @@ export class MaintenanceService implements OnModuleDestroy {
       };
       for (const [table, count] of Object.entries(counts)) deleted[table] = (deleted[table] ?? 0) + count;
       if (Object.values(counts).every((count) => count < batchSize)) {
-        return { deleted, batches: batches + 1, isPartial: false };
+        return { deleted, batches: batches + 1, isPartial: false, private_keys_erased: erased };
       }
     }
-    return { deleted, batches, isPartial: true };
+    return { deleted, batches, isPartial: true, private_keys_erased: erased };
   }
 
   /** Runs the cleanup every CLEANUP_INTERVAL_SECONDS on this instance (several instances may run it). */

@@ -69,9 +69,14 @@ export class AccessTokenVerifier {
         audience: this.oauth.resourceAudience,
         clockTolerance: this.oauth.clockLeewaySeconds,
       });
-      if (typeof claims.jti !== 'string' || typeof claims.sub !== 'string' || typeof claims.client_id !== 'string') {
-        return null;
-      }
+      // RFC 9068 §2.2: exp, iat, jti, sub and client_id are REQUIRED (jsonwebtoken accepts a token without exp).
+      const isComplete =
+        typeof claims.exp === 'number' &&
+        typeof claims.iat === 'number' &&
+        typeof claims.jti === 'string' &&
+        typeof claims.sub === 'string' &&
+        typeof claims.client_id === 'string';
+      if (!isComplete) return null;
       return claims;
     } catch {
       return null;

@@ -2,7 +2,8 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, Key
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, LessThan, Not, Repository } from 'typeorm';
+import { appConfig } from '../../config/app.config';
 import { oauthConfig } from '../../config/oauth.config';
 import { KeyEncryption } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
@@ -54,6 +55,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
+    @Inject(appConfig.KEY) private readonly settings: Pick<ConfigType<typeof appConfig>, 'isProduction'>,
   ) {
     this.encryption = new KeyEncryption(oauth.keyEncryptionSecret);
     this.reloadIntervalMs = oauth.signingKeyRefreshSeconds * 1000;
@@ -62,6 +64,11 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   private refreshTimer?: NodeJS.Timeout;
 
   async onModuleInit(): Promise<void> {
+    if (this.settings.isProduction && !this.oauth.keyEncryptionSecret) {
+      this.logger.warn(
+        'KEY_ENCRYPTION_SECRET is not set: signing keys are stored unencrypted; anyone who reads the database can sign tokens',
+      );
+    }
     await this.ensureSigningKey();
     // Picks up a rotation made by another instance or the CLI within one interval, traffic or not.
     this.refreshTimer = setInterval(() => this.refreshInBackground(), this.reloadIntervalMs);
@@ -145,13 +152,29 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * Erases the private part of every key retired long enough ago that no token it signed can still
+   * be valid (and no instance can still be signing with it); the public part stays for the record.
+   * Run by the cleanup job. Returns how many keys lost their private part.
+   */
+  async erasePrivatePartsOfExpiredKeys(now = new Date()): Promise<number> {
+    const result = await this.repository.update(
+      { retiredAt: LessThan(new Date(now.getTime() - this.retiredKeyGraceMs())), privateKey: Not(IsNull()) },
+      { privateKey: null },
+    );
+    return result.affected ?? 0;
+  }
+
+  /**
    * A retired key stays published for the longest access-token lifetime, plus the time other
    * instances may still sign with it before they reload, plus clock leeway.
    */
   private isPublished(key: LoadedKey): boolean {
     if (key.retiredAt === null) return true;
-    const graceMs = (this.oauth.accessTokenTtlSeconds + this.oauth.clockLeewaySeconds) * 1000 + this.reloadIntervalMs;
-    return key.retiredAt.getTime() + graceMs > Date.now();
+    return key.retiredAt.getTime() + this.retiredKeyGraceMs() > Date.now();
+  }
+
+  private retiredKeyGraceMs(): number {
+    return (this.oauth.accessTokenTtlSeconds + this.oauth.clockLeewaySeconds) * 1000 + this.reloadIntervalMs;
   }
 
   private load(row: SigningKeyEntity): LoadedKey {
@@ -161,7 +184,10 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       alg: row.alg,
       publicJwk,
       publicKey: createPublicKey({ key: { ...publicJwk }, format: 'jwk' }),
-      privateKey: row.retiredAt === null ? createPrivateKey(this.encryption.open(row.privateKey)) : undefined,
+      privateKey:
+        row.retiredAt === null && row.privateKey !== null
+          ? createPrivateKey(this.encryption.open(row.privateKey))
+          : undefined,
       createdAt: row.createdAt,
       retiredAt: row.retiredAt,
     };

@@ -14,9 +14,12 @@ export class SigningKeyEntity {
   @Column({ name: 'public_jwk', type: 'text' })
   publicJwk: string;
 
-  /** PKCS#8 PEM, or an `enc:v1:` AES-256-GCM envelope when KEY_ENCRYPTION_SECRET is set. */
-  @Column({ name: 'private_key', type: 'text' })
-  privateKey: string;
+  /**
+   * PKCS#8 PEM, or an `enc:v1:` AES-256-GCM envelope when KEY_ENCRYPTION_SECRET is set; null once
+   * the key is retired and no token it signed can still be valid.
+   */
+  @Column({ name: 'private_key', type: 'text', nullable: true })
+  privateKey: string | null;
 
   @Column(timestampColumn('created_at'))
   createdAt: Date;
