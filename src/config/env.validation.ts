@@ -153,6 +153,10 @@ export class EnvironmentVariables {
   @IntegerBetween(1, 100000)
   RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES = 10;
 
+  /** Anonymous (signed-out) browser sessions one address may open per 30 minutes, their lifetime. */
+  @IntegerBetween(1, 10000000)
+  RATE_LIMIT_ANONYMOUS_SESSIONS_PER_ADDRESS = 1000;
+
   /** argon2id cost (OWASP Password Storage Cheat Sheet: 19 MiB, 2 passes, 1 lane, or stronger). */
   @IntegerBetween(7168, 4194304)
   PASSWORD_HASH_MEMORY_KIB = 19456;

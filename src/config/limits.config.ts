@@ -13,6 +13,7 @@ export const limitsConfig = registerAs('limits', () => {
     clientAuthFailuresPerMinute: env.RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE,
     loginFailuresPer15Minutes: env.RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES,
     introspectionMissesPerMinute: env.RATE_LIMIT_INTROSPECTION_MISSES_PER_MINUTE,
+    anonymousSessionsPerAddress: env.RATE_LIMIT_ANONYMOUS_SESSIONS_PER_ADDRESS,
   };
 });
 

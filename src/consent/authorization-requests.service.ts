@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { IsNull, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { AuthorizationRequestEntity } from './authorization-request.entity';
 import type { ValidAuthorizationRequest } from './authorization-request.validation';
@@ -9,6 +9,9 @@ import type { ValidAuthorizationRequest } from './authorization-request.validati
 export const INTERACTION_TTL_SECONDS = 10 * 60;
 
 const INTERACTION_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Pending requests kept per session; a browser that opens more loses its oldest ones (R2-06). */
+export const MAX_PENDING_REQUESTS_PER_SESSION = 20;
 
 /** Pending authorization requests: stored while the user signs in or decides, decided once. */
 @Injectable()
@@ -37,7 +40,22 @@ export class AuthorizationRequestsService {
       expiresAt: new Date(now + INTERACTION_TTL_SECONDS * 1000),
       createdAt: new Date(now),
     });
+    await this.pruneOldest(sessionId);
     return interaction;
+  }
+
+  /** Keeps the newest MAX_PENDING_REQUESTS_PER_SESSION requests of a session. */
+  private async pruneOldest(sessionId: string): Promise<void> {
+    const [firstTooOld] = await this.requests.find({
+      select: { createdAt: true },
+      where: { sessionId },
+      order: { createdAt: 'DESC' },
+      skip: MAX_PENDING_REQUESTS_PER_SESSION,
+      take: 1,
+    });
+    if (firstTooOld) {
+      await this.requests.delete({ sessionId, createdAt: LessThanOrEqual(firstTooOld.createdAt) });
+    }
   }
 
   /** The undecided, unexpired request with this interaction id, if it belongs to the session. */

@@ -25,6 +25,7 @@ export class AuthorizeController {
     const outcome = await this.authorizeService.authorize(
       request.query as Record<string, unknown>,
       this.cookie.read(request),
+      request.ip,
     );
     return sendPageOutcome(reply, this.cookie, outcome, noView, 302);
   }
@@ -35,6 +36,7 @@ export class AuthorizeController {
     const outcome = await this.authorizeService.authorize(
       request.body as Record<string, unknown>,
       this.cookie.read(request),
+      request.ip,
     );
     return sendPageOutcome(reply, this.cookie, outcome, noView, 303);
   }

@@ -5,7 +5,7 @@ import type { ValidAuthorizationRequest } from './authorization-request.validati
 import { AuthorizationRequestsService } from './authorization-requests.service';
 import { ConsentService } from './consent.service';
 import { errorPage, PageOutcome, redirectTo } from './outcome';
-import { SessionsService } from './sessions.service';
+import { newCookieOf, Session, SessionsService, TooManySessionsError } from './sessions.service';
 
 /** The authorization endpoint (RFC 6749 §4.1.1, §4.2.1): check the request, then sign in, consent or answer. */
 @Injectable()
@@ -20,7 +20,11 @@ export class AuthorizeService {
     private readonly issuer: AuthorizationIssuerService,
   ) {}
 
-  async authorize(params: Record<string, unknown>, sessionToken: string | undefined): Promise<PageOutcome> {
+  async authorize(
+    params: Record<string, unknown>,
+    sessionToken: string | undefined,
+    address: string,
+  ): Promise<PageOutcome> {
     const check = await this.validator.check(params);
     if (check.kind === 'page') return errorPage(400, check.error, check.description, 'Invalid authorization request');
     if (check.kind === 'redirect-error') {
@@ -28,25 +32,33 @@ export class AuthorizeService {
     }
     const request = check.request;
     try {
-      return await this.proceed(request, sessionToken);
+      return await this.proceed(request, sessionToken, address);
     } catch (error) {
+      // RFC 6749 §4.1.2.1: the server is (for this address) unable to handle the request for now.
+      if (error instanceof TooManySessionsError) {
+        return redirectTo(
+          this.issuer.errorRedirect(request, 'temporarily_unavailable', 'Too many sign-in attempts; try again later.'),
+        );
+      }
       // RFC 6749 §4.1.2.1: once the redirect URI is trusted, even a server fault is answered there.
       this.logger.error({ err: error }, 'authorization request failed');
       return redirectTo(this.issuer.faultRedirect(request, error));
     }
   }
 
-  private async proceed(request: ValidAuthorizationRequest, sessionToken: string | undefined): Promise<PageOutcome> {
+  private async proceed(
+    request: ValidAuthorizationRequest,
+    sessionToken: string | undefined,
+    address: string,
+  ): Promise<PageOutcome> {
     const session = await this.sessions.find(sessionToken);
     if (!session?.userId || request.prompt.includes('login')) {
       if (request.prompt.includes('none')) {
         return redirectTo(this.issuer.errorRedirect(request, 'login_required', 'The user is not signed in.'));
       }
-      const { entity, newToken } = session
-        ? { entity: session, newToken: undefined }
-        : await this.sessions.createAnonymous();
-      const interaction = await this.requests.create(request, entity.id);
-      return redirectTo(`/login?interaction=${interaction}`, newToken);
+      const current: Session = session ? { entity: session } : await this.sessions.createAnonymous(address);
+      const interaction = await this.requests.create(request, current.entity.id);
+      return redirectTo(`/login?interaction=${interaction}`, newCookieOf(current));
     }
 
     const userId = session.userId;

@@ -21,7 +21,7 @@ export class LoginController {
 
   @Get('login')
   async showLogin(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    const outcome = await this.loginService.showForm(this.cookie.read(request), request.query);
+    const outcome = await this.loginService.showForm(this.cookie.read(request), request.query, request.ip);
     return sendPageOutcome(reply, this.cookie, outcome, renderLoginPage, 302);
   }
 

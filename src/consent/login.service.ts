@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SignInService } from '../users/sign-in.service';
 import { InteractionService } from './interaction.service';
-import { errorPage, field, PageOutcome, redirectTo } from './outcome';
+import { errorPage, field, PageOutcome, redirectTo, tooManySessionsPage } from './outcome';
 import { toInternalPath } from './return-to';
-import { SessionsService } from './sessions.service';
+import { newCookieOf, Session, SessionsService, TooManySessionsError } from './sessions.service';
 import type { LoginPage } from './views/login.view';
 
 export const DEFAULT_LANDING = '/account';
@@ -18,17 +18,24 @@ export class LoginService {
     private readonly interactions: InteractionService,
   ) {}
 
-  async showForm(sessionToken: string | undefined, query: unknown): Promise<PageOutcome<LoginPage>> {
+  async showForm(sessionToken: string | undefined, query: unknown, address: string): Promise<PageOutcome<LoginPage>> {
     const interaction = field(query, 'interaction') || undefined;
     const returnTo = toInternalPath(field(query, 'return_to'));
-    const { entity, newToken } = await this.sessions.findOrCreate(sessionToken);
+    let session: Session;
+    try {
+      session = await this.sessions.findOrCreate(sessionToken, address);
+    } catch (error) {
+      if (error instanceof TooManySessionsError) return tooManySessionsPage(error.retryAfterSeconds);
+      throw error;
+    }
+    const { entity } = session;
     if (entity.userId && interaction === undefined) return redirectTo(returnTo ?? DEFAULT_LANDING);
     const clientName = interaction ? await this.interactions.clientNameOf(interaction, entity.id) : undefined;
     return {
       kind: 'view',
       status: 200,
       view: { csrfToken: entity.csrfToken, interaction, returnTo, clientName },
-      sessionToken: newToken,
+      session: newCookieOf(session),
     };
   }
 
@@ -66,8 +73,8 @@ export class LoginService {
     const signedIn = await this.sessions.signIn(session, attempt.user.id);
     if (interaction !== undefined) {
       const next = await this.interactions.resume(interaction, signedIn.entity);
-      return { ...next, sessionToken: signedIn.newToken };
+      return { ...next, session: newCookieOf(signedIn) };
     }
-    return redirectTo(returnTo ?? DEFAULT_LANDING, signedIn.newToken);
+    return redirectTo(returnTo ?? DEFAULT_LANDING, newCookieOf(signedIn));
   }
 }

@@ -1,19 +1,35 @@
+import type { SessionCookieValue } from './sessions.service';
 import type { ErrorPage } from './views/error.view';
 
 /** How a page route answers; controllers turn it into a Fastify reply. */
 export type PageOutcome<TView = never> = (
   | { kind: 'redirect'; location: string }
   | { kind: 'error'; status: number; page: ErrorPage }
-  | { kind: 'view'; status: number; view: TView; retryAfterSeconds?: number }
+  | { kind: 'view'; status: number; view: TView }
 ) & {
-  /** A new session cookie value to set. */
-  sessionToken?: string;
+  /** Sent as `Retry-After` (RFC 9110 §10.2.3), with a 429 or 503. */
+  retryAfterSeconds?: number;
+  /** A new session cookie to set. */
+  session?: SessionCookieValue;
   /** The session ended: clear the cookie. */
   isSessionEnded?: boolean;
 };
 
-export function redirectTo(location: string, sessionToken?: string): PageOutcome {
-  return { kind: 'redirect', location, sessionToken };
+export function redirectTo(location: string, session?: SessionCookieValue): PageOutcome {
+  return { kind: 'redirect', location, session };
+}
+
+/** A 429 page for an address that opened too many sessions. */
+export function tooManySessionsPage(retryAfterSeconds: number): PageOutcome {
+  return {
+    ...errorPage(
+      429,
+      'temporarily_unavailable',
+      'Too many sign-in attempts come from your network. Try again later.',
+      'Try again later',
+    ),
+    retryAfterSeconds,
+  };
 }
 
 export function errorPage(

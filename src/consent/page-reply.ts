@@ -30,14 +30,14 @@ export function sendPageOutcome<T>(
 ): FastifyReply {
   reply.headers(PAGE_HEADERS);
   if (outcome.isSessionEnded) cookie.clear(reply);
-  else if (outcome.sessionToken) cookie.write(reply, outcome.sessionToken);
+  else if (outcome.session) cookie.write(reply, outcome.session);
+  if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
   switch (outcome.kind) {
     case 'redirect':
       return reply.code(redirectStatus).header('location', outcome.location).send();
     case 'error':
       return reply.code(outcome.status).type('text/html; charset=utf-8').send(renderErrorPage(outcome.page));
     case 'view':
-      if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
       return reply.code(outcome.status).type('text/html; charset=utf-8').send(render(outcome.view));
   }
 }

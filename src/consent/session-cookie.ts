@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { oauthConfig } from '../config/oauth.config';
-import { AUTHENTICATED_SESSION_TTL_SECONDS } from './sessions.service';
+import type { SessionCookieValue } from './sessions.service';
 
 /** Reads and writes the session cookie: HttpOnly, SameSite=Lax, Path=/, Secure when the issuer is https. */
 @Injectable()
@@ -20,13 +20,14 @@ export class SessionCookie {
     return request.cookies?.[this.name];
   }
 
-  write(reply: FastifyReply, token: string): void {
+  /** The cookie lives exactly as long as the session's record: 30 minutes signed out, 8 hours signed in. */
+  write(reply: FastifyReply, { token, expiresAt }: SessionCookieValue): void {
     reply.setCookie(this.name, token, {
       httpOnly: true,
       sameSite: 'lax',
       path: '/',
       secure: this.isSecure,
-      maxAge: AUTHENTICATED_SESSION_TTL_SECONDS,
+      maxAge: Math.max(1, Math.ceil((expiresAt.getTime() - Date.now()) / 1000)),
     });
   }
 

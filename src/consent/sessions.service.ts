@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
 import { constantTimeEqual, randomToken, sha256Hex } from '../common/crypto';
+import { Throttle, throttleKey } from '../common/throttling/throttle.service';
+import { limitsConfig } from '../config/limits.config';
 import { TransactionsService } from '../database/transactions.service';
 import { AuthorizationRequestEntity } from './authorization-request.entity';
 import { LoginSessionEntity } from './login-session.entity';
@@ -20,12 +23,32 @@ export interface Session {
   newToken?: string;
 }
 
+/** A session cookie to set: its value, and when the server-side record ends (the cookie ends with it). */
+export interface SessionCookieValue {
+  token: string;
+  expiresAt: Date;
+}
+
+/** The cookie to set for a session this call created, if any. */
+export function newCookieOf(session: Session): SessionCookieValue | undefined {
+  return session.newToken === undefined ? undefined : { token: session.newToken, expiresAt: session.entity.expiresAt };
+}
+
+/** An address opened more anonymous sessions than its budget (RFC 6819 §4.4.1.x: no unbounded writes). */
+export class TooManySessionsError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many new sessions from this address');
+  }
+}
+
 /** Browser sessions stored in the database: created, looked up by cookie, rotated at login, ended. */
 @Injectable()
 export class SessionsService {
   constructor(
     @InjectRepository(LoginSessionEntity) private readonly sessions: Repository<LoginSessionEntity>,
     private readonly transactions: TransactionsService,
+    private readonly throttle: Throttle,
+    @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
   ) {}
 
   /** The unexpired session the cookie names, or null. */
@@ -41,13 +64,23 @@ export class SessionsService {
   }
 
   /** The cookie's session, or a new anonymous one (whose token the caller must set as the cookie). */
-  async findOrCreate(token: string | undefined): Promise<Session> {
+  async findOrCreate(token: string | undefined, address: string): Promise<Session> {
     const existing = await this.find(token);
     if (existing) return { entity: existing };
-    return this.createAnonymous();
+    return this.createAnonymous(address);
   }
 
-  async createAnonymous(): Promise<Session> {
+  /**
+   * A session for a browser that has not signed in. Each one is a row, so one address may open only
+   * so many per record lifetime (SECURITY-CASES R2-06); throws TooManySessionsError beyond that.
+   */
+  async createAnonymous(address: string): Promise<Session> {
+    const decision = this.throttle.hit(
+      throttleKey('anonymous-session', 'address', address),
+      this.limits.anonymousSessionsPerAddress,
+      ANONYMOUS_SESSION_TTL_SECONDS,
+    );
+    if (decision.isBlocked) throw new TooManySessionsError(decision.retryAfterSeconds);
     const token = randomToken(32);
     const now = Date.now();
     const entity = Object.assign(new LoginSessionEntity(), {

@@ -99,10 +99,15 @@ export class Throttle {
     if (this.limits.isEnabled) await this.attempts.reset(budget.key);
   }
 
-  /** Counts one request under `key`; over `limit` per `windowSeconds`, throws 429 instead. */
+  /** Counts one request under `key` unless it is over `limit` per `windowSeconds` (then it is blocked). */
+  hit(key: string, limit: number, windowSeconds: number): LimitDecision {
+    if (!this.limits.isEnabled) return { isBlocked: false, retryAfterSeconds: 0 };
+    return this.requests.hit(key, limit, windowSeconds);
+  }
+
+  /** `hit`, throwing 429 `temporarily_unavailable` with Retry-After when over the limit. */
   throwIfOverRate(key: string, limit: number, windowSeconds: number, description: string): void {
-    if (!this.limits.isEnabled) return;
-    const decision = this.requests.hit(key, limit, windowSeconds);
+    const decision = this.hit(key, limit, windowSeconds);
     if (decision.isBlocked) throw tooMany(description, decision);
   }
 }
