@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createConnection } from 'mysql2/promise';
-import { createTestApp } from './utils/app';
+import { createTestApp, TestApp } from './utils/app';
 import { fetchForm, openControl } from './utils/cluster';
 import { createSharedTestDatabase, createTestDatabase, isMysqlRun, TestDatabase } from './utils/database';
 import { createClient } from './utils/fixtures';
 import { basicOf, tokenRequest } from './utils/oauth';
 import { SPAWNING_TEST_TIMEOUT_MS, startServer, TollgateProcess } from './utils/process';
+import { startTcpProxy, TcpProxy } from './utils/tcp-proxy';
 import { waitUntil } from './utils/wait';
 
 async function admin(serverUrl: URL, sql: string, params: unknown[] = []): Promise<unknown[]> {
@@ -139,6 +140,57 @@ if (isMysqlRun) {
         n: number;
       }>;
       expect(Number(tokensAfter[0].n)).toBe(Number((tokensBefore as Array<{ n: number }>)[0].n) + 1);
+    });
+  });
+
+  describe('database that stops answering (a network black hole)', () => {
+    let database: TestDatabase;
+    let proxy: TcpProxy;
+    let t: TestApp;
+    let issue: () => ReturnType<typeof tokenRequest>;
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      const direct = new URL(database.url);
+      proxy = await startTcpProxy(direct.hostname, Number(direct.port || 3306));
+      const proxied = new URL(database.url);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(proxy.port);
+      t = await createTestApp({
+        database: { url: proxied.toString(), drop: async () => undefined },
+        env: {
+          DB_POOL_SIZE: '2',
+          DB_QUERY_TIMEOUT_MS: '1500',
+          DB_ACQUIRE_TIMEOUT_MS: '1500',
+          DB_CONNECT_TIMEOUT_MS: '1500',
+        },
+      });
+      const client = await createClient(t, { grantTypes: ['client_credentials'], scope: 'profile' });
+      issue = () => tokenRequest(t, { grant_type: 'client_credentials' }, basicOf(client));
+    });
+
+    afterAll(async () => {
+      proxy?.restore();
+      await t?.close();
+      await proxy?.close();
+      await database?.drop();
+    });
+
+    it('answers 503 temporarily_unavailable within seconds, more requests than connections included, then recovers', async () => {
+      expect((await issue()).status).toBe(200);
+      proxy.blackhole();
+      const started = Date.now();
+      const during = await Promise.all(Array.from({ length: 6 }, () => issue()));
+      const elapsedMs = Date.now() - started;
+      for (const response of during) {
+        expect(response.status).toBe(503);
+        expect(response.body.error).toBe('temporarily_unavailable');
+        expect(response.headers['retry-after']).toMatch(/^\d+$/);
+      }
+      // Query, acquire and connect limits of 1.5 s each: far below TCP's minutes, whatever the queueing.
+      expect(elapsedMs).toBeLessThan(15_000);
+      proxy.restore();
+      await waitUntil(async () => (await issue()).status === 200, { what: 'tokens are issued again', intervalMs: 250 });
     });
   });
 }

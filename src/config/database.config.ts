@@ -8,6 +8,8 @@ export function toDatabaseConfig(env: Environment) {
     migrationsRun: env.DB_MIGRATIONS_RUN,
     poolSize: env.DB_POOL_SIZE,
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
+    acquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS,
   };
 }
 

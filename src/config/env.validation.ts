@@ -84,6 +84,14 @@ export class EnvironmentVariables {
   @IntegerBetween(100, 120000)
   DB_CONNECT_TIMEOUT_MS = 5000;
 
+  /** MySQL: a statement that takes longer is abandoned (its connection closed); 503 to the caller. */
+  @IntegerBetween(100, 3600000)
+  DB_QUERY_TIMEOUT_MS = 5000;
+
+  /** MySQL: longest wait for a pooled connection before the request answers 503. */
+  @IntegerBetween(100, 600000)
+  DB_ACQUIRE_TIMEOUT_MS = 5000;
+
   @IntegerBetween(30, 86400)
   ACCESS_TOKEN_TTL_SECONDS = 600;
 

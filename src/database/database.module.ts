@@ -1,9 +1,24 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { databaseConfig } from '../config/database.config';
 import { resolveDataSourceOptions } from './data-source.options';
+import { applyMysqlTimeLimits } from './time-limits';
 import { TransactionsService } from './transactions.service';
+
+/** Puts the MySQL time limits on the connection once it is up (and its migrations have run). */
+@Injectable()
+export class DatabaseTimeLimits implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(databaseConfig.KEY) private readonly db: ConfigType<typeof databaseConfig>,
+  ) {}
+
+  onModuleInit(): void {
+    applyMysqlTimeLimits(this.dataSource, this.db);
+  }
+}
 
 /** The connection and the unit-of-work helper every module writes through (global, like the connection). */
 @Global()
@@ -20,7 +35,7 @@ import { TransactionsService } from './transactions.service';
       }),
     }),
   ],
-  providers: [TransactionsService],
+  providers: [TransactionsService, DatabaseTimeLimits],
   exports: [TransactionsService],
 })
 export class DatabaseModule {}
