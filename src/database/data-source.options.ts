@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config';
+import { DatabaseLogger } from './database-logger';
 import { MIGRATIONS } from './migrations';
 
 type EntityList = NonNullable<DataSourceOptions['entities']>;
@@ -88,6 +89,7 @@ export function buildDataSourceOptions(
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,
+    logger: new DatabaseLogger(),
   } as const;
 
   if (isMysqlUrl(db.url)) {

@@ -9,6 +9,8 @@ interface Window {
   shared: number;
   /** Hits on this instance not yet reported. */
   pending: number;
+  /** Hits being reported right now: counted by neither `shared` nor `pending` until the store answers. */
+  reporting: number;
 }
 
 /** How often each instance reports its counts to the shared store and learns the others'. */
@@ -40,7 +42,7 @@ export class RequestRateLimiter implements OnModuleInit, OnModuleDestroy {
   /** Counts one request under `key` unless the key is over its limit for this window. */
   hit(key: string, limit: number, windowSeconds: number, now = Date.now()): LimitDecision {
     const window = this.windowFor(key, windowSeconds, now);
-    if (window.shared + window.pending >= limit) {
+    if (window.shared + window.reporting + window.pending >= limit) {
       return { isBlocked: true, retryAfterSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
     }
     window.pending += 1;
@@ -51,7 +53,7 @@ export class RequestRateLimiter implements OnModuleInit, OnModuleDestroy {
   count(key: string, windowSeconds: number, now = Date.now()): { hits: number; endsAt: number } {
     const window = this.windowFor(key, windowSeconds, now);
     window.pending += 1;
-    return { hits: window.shared + window.pending, endsAt: window.endsAt };
+    return { hits: window.shared + window.reporting + window.pending, endsAt: window.endsAt };
   }
 
   /** Reports pending hits to the shared store and takes back every instance's total. */
@@ -65,7 +67,7 @@ export class RequestRateLimiter implements OnModuleInit, OnModuleDestroy {
   private windowFor(key: string, windowSeconds: number, now: number): Window {
     let window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
-      window = { windowSeconds, endsAt: now + windowSeconds * 1000, shared: 0, pending: 0 };
+      window = { windowSeconds, endsAt: now + windowSeconds * 1000, shared: 0, pending: 0, reporting: 0 };
       this.windows.set(key, window);
     }
     return window;
@@ -80,12 +82,15 @@ export class RequestRateLimiter implements OnModuleInit, OnModuleDestroy {
       }
       const delta = window.pending;
       window.pending = 0;
+      window.reporting = delta;
       try {
         const shared = await this.store.increment(key, window.windowSeconds, now, delta);
         window.shared = shared.hits;
         window.endsAt = shared.windowEndsMs;
+        window.reporting = 0;
       } catch (error) {
         // Keep counting locally; the hits are reported with the next flush.
+        window.reporting = 0;
         window.pending += delta;
         this.logger.warn({ err: error }, 'rate limit store unavailable');
         return;
