@@ -3,7 +3,8 @@ import { APP_FILTER } from '@nestjs/core';
 import { ClientsModule } from './clients/clients.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
-import { ScopeCatalogModule } from './common/oauth/scope-catalog.module';
+import { ResourcesModule } from './resources/resources.module';
+import { ResourceCatalogModule } from './resources/resource-catalog.module';
 import { AddressThrottlerModule, ThrottlingModule } from './common/throttling/throttling.module';
 import { AppConfigModule } from './config/config.module';
 import { ConsentModule } from './consent/consent.module';
@@ -24,8 +25,9 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
       ThrottlingModule,
       AddressThrottlerModule,
       DatabaseModule,
-      ScopeCatalogModule.forRoot(apis.map((api) => api.resource)),
+      ResourceCatalogModule.forRoot(apis.map((api) => api.resource)),
       ClientsModule,
+      ResourcesModule,
       UsersModule,
       TokensModule,
       ConsentModule,

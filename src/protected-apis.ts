@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { ProtectedResource } from './common/oauth/scope-catalog';
+import type { ProtectedResource } from './resources/resource-catalog';
 import { UserDataModule } from './user-data/user-data.module';
 import { USER_DATA_RESOURCE } from './user-data/user-data.resource';
 

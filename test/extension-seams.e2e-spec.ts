@@ -9,12 +9,14 @@ import type {
 } from '../src/clients/auth-methods/client-auth-method';
 import { CLIENT_AUTH_METHODS } from '../src/clients/auth-methods/client-auth-method';
 import { isClientSecret } from '../src/clients/auth-methods/client-secret';
-import { OptionalParameter, RequiredParameter } from '../src/common/oauth/parameter.decorators';
+import { OptionalParameter, RepeatableParameter, RequiredParameter } from '../src/common/oauth/parameter.decorators';
+import { MAX_RESOURCE_IDENTIFIER_LENGTH } from '../src/resources/resource-identifier';
+import { MAX_RESOURCES_PER_REQUEST } from '../src/resources/resource-indicators';
 import { readParameter } from '../src/common/oauth/parameters';
 import { TokenResponseDto } from '../src/tokens/dto/token-response.dto';
 import type { Grant } from '../src/tokens/grants/grant.interface';
 import { GRANTS } from '../src/tokens/grants/grant.interface';
-import { resolveRequestedScope } from '../src/tokens/grants/requested-scope';
+import { RequestedResources } from '../src/tokens/grants/requested-resources';
 import { TokenIssuer } from '../src/tokens/token-issuer.service';
 import { GRANT_CLASSES } from '../src/tokens/tokens.module';
 import { createTestApp, TestApp } from './utils/app';
@@ -30,6 +32,9 @@ class TicketParametersDto {
 
   @OptionalParameter(1000)
   scope?: string;
+
+  @RepeatableParameter(MAX_RESOURCES_PER_REQUEST, MAX_RESOURCE_IDENTIFIER_LENGTH)
+  resource?: string[];
 }
 
 @Injectable()
@@ -40,10 +45,15 @@ class TicketGrant implements Grant<TicketParametersDto> {
   readonly usesRedirectUri = false;
   readonly isEnabled = true;
 
-  constructor(private readonly issuer: TokenIssuer) {}
+  constructor(
+    private readonly issuer: TokenIssuer,
+    private readonly resources: RequestedResources,
+  ) {}
 
   async handle(client: ClientEntity, parameters: TicketParametersDto): Promise<TokenResponseDto> {
-    return this.issuer.issueClientAccessToken(client.clientId, resolveRequestedScope(parameters.scope, client.scope));
+    const resources = await this.resources.resolve(client, parameters.resource);
+    const scope = this.resources.scopeFor(resources, client.scope, parameters.scope);
+    return this.issuer.issueClientAccessToken(client.clientId, scope, resources);
   }
 }
 
@@ -77,8 +87,11 @@ describe('extension seams: a grant and a client-authentication method plugged in
         builder
           .overrideProvider(GRANTS)
           .useFactory({
-            factory: (issuer: TokenIssuer, ...grants: Grant[]) => [...grants, new TicketGrant(issuer)],
-            inject: [TokenIssuer, ...GRANT_CLASSES],
+            factory: (issuer: TokenIssuer, resources: RequestedResources, ...grants: Grant[]) => [
+              ...grants,
+              new TicketGrant(issuer, resources),
+            ],
+            inject: [TokenIssuer, RequestedResources, ...GRANT_CLASSES],
           })
           .overrideProvider(CLIENT_AUTH_METHODS)
           .useFactory({

@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
+import { ResourceCatalog } from '../src/resources/resource-catalog';
+import { ResourcesService } from '../src/resources/resources.service';
 import { AccessTokenSigner } from '../src/tokens/access-token-signer.service';
 import { KeysService } from '../src/tokens/keys/keys.service';
 import { createTestApp, TestApp } from './utils/app';
@@ -39,6 +41,8 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     t = await createTestApp();
     rs1 = await createClient(t, { grantTypes: ['client_credentials'] });
     c1 = await createClient(t);
+    // RFC 7662 §4: RS1 introspects the sample API's tokens because it is registered to.
+    await t.get(ResourcesService).setIntrospectors(t.get(ResourceCatalog).defaultResource, [rs1.clientId]);
     userId = (await createUser(t)).id;
   });
 

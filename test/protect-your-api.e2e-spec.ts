@@ -5,9 +5,10 @@
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import request from 'supertest';
 import { appModuleMetadata } from '../src/app.module';
-import type { ProtectedResource } from '../src/common/oauth/scope-catalog';
+import type { ProtectedResource } from '../src/resources/resource-catalog';
 import { PROTECTED_APIS } from '../src/protected-apis';
 import { BearerAuthGuard } from '../src/resource-server/bearer-auth.guard';
+import { ForResource } from '../src/resource-server/for-resource.decorator';
 import { Principal } from '../src/resource-server/principal';
 import { ResourceServerModule } from '../src/resource-server/resource-server.module';
 import { AllowClientTokens, RequireScopes } from '../src/resource-server/scopes.decorator';
@@ -26,6 +27,7 @@ const REPORTS_RESOURCE: ProtectedResource = {
 
 // reports/reports.controller.ts
 @Controller('reports')
+@ForResource(REPORTS_RESOURCE)
 @UseGuards(BearerAuthGuard, ScopesGuard)
 class ReportsController {
   @Get('mine')

@@ -93,7 +93,7 @@ describe('POST /oauth/token (client_credentials)', () => {
     it('RFC 6749 §3.2: ignores unrecognized parameters', async () => {
       const res = await tokenRequest(
         t,
-        { grant_type: 'client_credentials', scope: 'profile', resource: 'https://rs.example', audience: 'x' },
+        { grant_type: 'client_credentials', scope: 'profile', claims: '{}', audience: 'x', requested_token_type: 'y' },
         basicOf(c1),
       );
       expect(res.status).toBe(200);

@@ -52,7 +52,8 @@ function expectBearerError(res: Response, status: number, error?: string, scope?
   if (scope) expect(challenge).toContain(`scope="${scope}"`);
   // Descriptions survive RFC 6749 §5.2 character rules unchanged (nothing replaced by "?").
   expect(res.body.error_description ?? '').not.toContain('?');
-  expect(challenge).toContain(`resource_metadata="${oauth.baseUrl}/.well-known/oauth-protected-resource"`);
+  // RFC 9728 §3.1, §5.1: the metadata of the resource itself, at its path-suffixed URL.
+  expect(challenge).toContain(`resource_metadata="${oauth.baseUrl}/.well-known/oauth-protected-resource/api"`);
 }
 
 describe('GET /api/me', () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
-import { ScopeCatalogModule } from '../common/oauth/scope-catalog.module';
+import { ResourcesModule } from '../resources/resources.module';
+import { ResourceCatalogModule } from '../resources/resource-catalog.module';
 import { AddressThrottlerModule, ThrottlingModule } from '../common/throttling/throttling.module';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
@@ -16,8 +17,9 @@ import { UsersModule } from '../users/users.module';
     ThrottlingModule,
     AddressThrottlerModule,
     DatabaseModule,
-    ScopeCatalogModule.forRoot(PROTECTED_APIS.map((api) => api.resource)),
+    ResourceCatalogModule.forRoot(PROTECTED_APIS.map((api) => api.resource)),
     ClientsModule,
+    ResourcesModule,
     UsersModule,
     TokensModule,
     MaintenanceModule,

@@ -2,6 +2,7 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ClientsService, toClientView } from '../clients/clients.service';
 import { MaintenanceService } from '../maintenance/maintenance.service';
+import { ResourcesService, toResourceView } from '../resources/resources.service';
 import { KeysService } from '../tokens/keys/keys.service';
 import { UsersService } from '../users/users.service';
 
@@ -37,6 +38,7 @@ const createClient: Command = async (app, args) => {
     public: { type: 'boolean' },
     'auth-method': { type: 'string' },
     'pkce-exempt': { type: 'boolean' },
+    resource: { type: 'string', multiple: true },
   });
   const grantTypes =
     typeof values['grant-types'] === 'string'
@@ -50,6 +52,7 @@ const createClient: Command = async (app, args) => {
     isPublic: values.public === true,
     tokenEndpointAuthMethod: values['auth-method'] as string | undefined,
     isPkceExempt: values['pkce-exempt'] === true,
+    resources: values.resource as string[] | undefined,
   });
   return {
     client_id: client.clientId,
@@ -60,6 +63,7 @@ const createClient: Command = async (app, args) => {
     scope: client.scope,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     pkce_exempt: client.isPkceExempt,
+    resources: client.resources,
   };
 };
 
@@ -98,6 +102,51 @@ const deleteUser: Command = async (app, args) => {
   return { username: positionals[0], deleted: true };
 };
 
+/** `--scope "name=Description"`: a scope of the resource and the words the consent page shows. */
+function parseResourceScope(value: string): { name: string; description: string } {
+  const equals = value.indexOf('=');
+  if (equals < 1) throw new CliError(`--scope must look like "name=Description" (got "${value}")`);
+  return { name: value.slice(0, equals).trim(), description: value.slice(equals + 1).trim() };
+}
+
+const createResource: Command = async (app, args) => {
+  const { values } = parse(args, {
+    identifier: { type: 'string' },
+    name: { type: 'string' },
+    scope: { type: 'string', multiple: true },
+    introspector: { type: 'string', multiple: true },
+  });
+  const resource = await app.get(ResourcesService).create({
+    identifier: required(values.identifier, '--identifier'),
+    name: required(values.name, '--name'),
+    scopes: ((values.scope as string[] | undefined) ?? []).map(parseResourceScope),
+    introspectors: values.introspector as string[] | undefined,
+  });
+  return toResourceView(resource);
+};
+
+const listResources: Command = async (app, args) => {
+  parse(args, {});
+  return (await app.get(ResourcesService).list()).map(toResourceView);
+};
+
+const showResource: Command = async (app, args) => {
+  const { positionals } = parse(args, {}, 1);
+  return toResourceView(await app.get(ResourcesService).get(positionals[0]));
+};
+
+const setResourceIntrospectors: Command = async (app, args) => {
+  const { values, positionals } = parse(args, { introspector: { type: 'string', multiple: true } }, 1);
+  const introspectors = (values.introspector as string[] | undefined) ?? [];
+  return toResourceView(await app.get(ResourcesService).setIntrospectors(positionals[0], introspectors));
+};
+
+const deleteResource: Command = async (app, args) => {
+  const { positionals } = parse(args, {}, 1);
+  await app.get(ResourcesService).delete(positionals[0]);
+  return { identifier: positionals[0], deleted: true };
+};
+
 const rotateKeys: Command = async (app, args) => {
   parse(args, {});
   return { kid: await app.get(KeysService).rotate() };
@@ -115,6 +164,11 @@ export const COMMANDS: Record<string, Command> = {
   'clients:show': showClient,
   'clients:rotate-secret': rotateClientSecret,
   'clients:delete': deleteClient,
+  'resources:create': createResource,
+  'resources:list': listResources,
+  'resources:show': showResource,
+  'resources:set-introspectors': setResourceIntrospectors,
+  'resources:delete': deleteResource,
   'users:create': createUser,
   'users:delete': deleteUser,
   'keys:rotate': rotateKeys,
@@ -125,10 +179,16 @@ export const USAGE = `usage: tollgate <command> [options]
 
   clients:create --name NAME [--redirect-uri URI]... [--grant-types g1,g2] [--scope "s1 s2"]
                  [--public] [--auth-method client_secret_basic|client_secret_post|none] [--pkce-exempt]
+                 [--resource URI]...
   clients:list
   clients:show CLIENT_ID
   clients:rotate-secret CLIENT_ID
   clients:delete CLIENT_ID
+  resources:create --identifier URI --name NAME --scope "name=Description"... [--introspector CLIENT_ID]...
+  resources:list
+  resources:show URI
+  resources:set-introspectors URI [--introspector CLIENT_ID]...
+  resources:delete URI
   users:create --username USERNAME --password PASSWORD
   users:delete USERNAME
   keys:rotate

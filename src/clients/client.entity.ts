@@ -29,6 +29,10 @@ export class ClientEntity {
   @Column({ name: 'scope', type: 'varchar', length: 1000 })
   scope: string;
 
+  /** RFC 8707 resources the client may ask tokens for; null: any registered resource. */
+  @Column({ name: 'resources', type: 'simple-json', nullable: true })
+  resources: string[] | null;
+
   /** A name from the client-authentication registry (clients/auth-methods/). */
   @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
   tokenEndpointAuthMethod: string;

@@ -11,7 +11,7 @@ import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.regi
 import { ClientSecretBasic } from './auth-methods/client-secret-basic';
 import { ClientSecretPost } from './auth-methods/client-secret-post';
 import { NoClientAuthentication } from './auth-methods/none';
-import { ScopeCatalog } from '../common/oauth/scope-catalog';
+import { ResourceCatalog } from '../resources/resource-catalog';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
 
@@ -40,10 +40,12 @@ describe(ClientsService.name, () => {
         { provide: CLIENT_AUTH_METHODS, useFactory: (...m: ClientAuthMethod[]) => m, inject: METHOD_CLASSES },
         ClientAuthMethodRegistry,
         {
-          provide: ScopeCatalog,
-          useValue: new ScopeCatalog([
-            { resource: 'resourceAudience', name: 'API', scopes: { profile: 'Profile', 'notes:read': 'Read' } },
-          ]),
+          provide: ResourceCatalog,
+          useValue: new ResourceCatalog(
+            { find: async () => [] } as never,
+            [{ resource: 'resourceAudience', name: 'API', scopes: { profile: 'Profile', 'notes:read': 'Read' } }],
+            { resourceAudience: 'https://as.example/api' } as never,
+          ),
         },
         {
           provide: getRepositoryToken(ClientEntity),

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
-import { ScopeCatalog } from '../common/oauth/scope-catalog';
+import { ResourceCatalog } from '../resources/resource-catalog';
 import { formatScope, parseScope } from '../common/oauth/scopes';
 import { fromSqlDatetime } from '../database/sql-time';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
@@ -13,7 +13,7 @@ import { redirectUriProblem } from './redirect-uri';
 
 const SELECT_CLIENT =
   'SELECT client_id, name, secret_hash, redirect_uris, grant_types, scope, token_endpoint_auth_method, ' +
-  'is_public, is_pkce_exempt, created_at, updated_at FROM oauth_clients WHERE client_id = ?';
+  'is_public, is_pkce_exempt, resources, created_at, updated_at FROM oauth_clients WHERE client_id = ?';
 
 interface ClientRow {
   client_id: string;
@@ -25,6 +25,7 @@ interface ClientRow {
   token_endpoint_auth_method: string;
   is_public: number | boolean;
   is_pkce_exempt: number | boolean;
+  resources: string | null;
   created_at: string | Date;
   updated_at: string | Date;
 }
@@ -40,6 +41,7 @@ function toClient(row: ClientRow): ClientEntity {
     tokenEndpointAuthMethod: row.token_endpoint_auth_method,
     isPublic: Boolean(Number(row.is_public)),
     isPkceExempt: Boolean(Number(row.is_pkce_exempt)),
+    resources: row.resources === null ? null : (JSON.parse(row.resources) as string[]),
     createdAt: fromSqlDatetime(row.created_at),
     updatedAt: fromSqlDatetime(row.updated_at),
   });
@@ -53,6 +55,8 @@ export interface NewClient {
   isPublic?: boolean;
   tokenEndpointAuthMethod?: string;
   isPkceExempt?: boolean;
+  /** RFC 8707 resources the client may use; omitted: any registered resource. */
+  resources?: string[];
 }
 
 /** What the admin surface shows of a client (never the secret hash). */
@@ -65,6 +69,8 @@ export interface ClientView {
   token_endpoint_auth_method: string;
   is_public: boolean;
   pkce_exempt: boolean;
+  /** null: any registered resource. */
+  resources: string[] | null;
   created_at: string;
 }
 
@@ -78,6 +84,7 @@ export function toClientView(client: ClientEntity): ClientView {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     is_public: client.isPublic,
     pkce_exempt: client.isPkceExempt,
+    resources: client.resources,
     created_at: client.createdAt.toISOString(),
   };
 }
@@ -105,12 +112,13 @@ export class ClientsService {
     // The grant registry lives with the grants (TokensModule), which authenticate clients through this module.
     @Inject(forwardRef(() => GrantRegistry)) private readonly grants: GrantRegistry,
     private readonly authMethods: ClientAuthMethodRegistry,
-    private readonly scopes: ScopeCatalog,
+    private readonly catalog: ResourceCatalog,
   ) {}
 
   /** Registers a client; the secret (confidential clients only) is returned once and stored as a hash. */
   async create(input: NewClient): Promise<{ client: ClientEntity; clientSecret?: string }> {
     const client = this.buildClient(input);
+    client.resources = await this.checkResources(input.resources);
     const usesSecret = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientSecret === true;
     const clientSecret = usesSecret ? randomToken(32) : undefined;
     client.secretHash = clientSecret ? sha256Hex(clientSecret) : null;
@@ -157,6 +165,16 @@ export class ClientsService {
     if (!result.affected) throw new OAuthError('invalid_request', `Unknown client '${clientId}'`);
   }
 
+  /** RFC 8707: the resources a client is restricted to must be registered (or built in). */
+  private async checkResources(resources: string[] | undefined): Promise<string[] | null> {
+    if (resources === undefined) return null;
+    const unique = [...new Set(resources)];
+    for (const identifier of unique) {
+      if (!(await this.catalog.find(identifier))) throw metadataError(`unknown resource '${identifier}'`);
+    }
+    return unique;
+  }
+
   private buildClient(input: NewClient): ClientEntity {
     const name = input.name?.trim() ?? '';
     if (name.length < 1 || name.length > 200) throw metadataError('name must be 1 to 200 characters');
@@ -190,9 +208,9 @@ export class ClientsService {
       throw new OAuthError('invalid_redirect_uri', `${redirected.join(' and ')} clients need a redirect URI`);
     }
 
-    const scopes = parseScope(input.scope ?? formatScope(this.scopes.scopes));
+    const scopes = parseScope(input.scope ?? formatScope(this.catalog.scopes));
     if (!scopes || scopes.length === 0) throw metadataError('scope must be a space-separated list of scopes');
-    const unknownScopes = scopes.filter((scope) => !this.scopes.isKnown(scope));
+    const unknownScopes = scopes.filter((scope) => !this.catalog.isKnown(scope));
     if (unknownScopes.length > 0) throw metadataError(`unknown scope: ${unknownScopes.join(' ')}`);
 
     const now = new Date();
@@ -206,6 +224,7 @@ export class ClientsService {
       tokenEndpointAuthMethod: authMethod,
       isPublic,
       isPkceExempt: input.isPkceExempt ?? false,
+      resources: null,
       createdAt: now,
       updatedAt: now,
     });

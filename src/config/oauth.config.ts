@@ -11,6 +11,8 @@ export const oauthConfig = registerAs('oauth', () => {
     /** Base URL for building endpoint URLs: the issuer without a trailing slash. */
     baseUrl: base,
     resourceAudience: env.RESOURCE_AUDIENCE,
+    /** The sample MCP server's resource (RFC 8707, RFC 9728). */
+    mcpResource: `${base}/mcp`,
     isSecureIssuer: issuer.startsWith('https:'),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,

@@ -1,7 +1,7 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ScopeCatalog } from '../common/oauth/scope-catalog';
+import { ResourceCatalog } from '../resources/resource-catalog';
 import { AccountService } from './account.service';
 import { isFormPost, noView, sendNotAForm, sendPageOutcome } from './page-reply';
 import { SessionCookie } from './session-cookie';
@@ -14,7 +14,7 @@ export class AccountController {
   constructor(
     private readonly accountService: AccountService,
     private readonly cookie: SessionCookie,
-    private readonly scopes: ScopeCatalog,
+    private readonly scopes: ResourceCatalog,
   ) {}
 
   @Get()

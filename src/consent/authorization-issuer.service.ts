@@ -17,6 +17,8 @@ export interface ApprovedAuthorization extends RedirectTarget {
   responseType: ResponseType;
   requestedRedirectUri: string | null;
   scopes: readonly string[];
+  /** RFC 8707; empty for a request stored before resources were recorded: the default resource. */
+  resources: readonly string[];
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
 }
@@ -33,6 +35,7 @@ export class AuthorizationIssuerService {
   /** RFC 6749 §4.1.2 (code in the query) or §4.2.2 (access token in the fragment), with iss (RFC 9207). */
   async issue(approved: ApprovedAuthorization): Promise<string> {
     const scope = approved.scopes.join(' ');
+    const resources = approved.resources.length > 0 ? approved.resources : [this.oauth.resourceAudience];
     if (approved.responseType === 'token') {
       // RFC 6749 §4.2.2: the implicit grant never returns a refresh token.
       const token = await this.accessTokens.issue({
@@ -40,6 +43,7 @@ export class AuthorizationIssuerService {
         userId: approved.userId,
         scope,
         grantId: randomUUID(),
+        audience: resources,
       });
       return buildAuthorizationResponseUrl(approved, {
         access_token: token.accessToken,
@@ -55,6 +59,7 @@ export class AuthorizationIssuerService {
       userId: approved.userId,
       redirectUri: approved.requestedRedirectUri,
       scope,
+      resources,
       codeChallenge: approved.codeChallenge,
       codeChallengeMethod: approved.codeChallengeMethod,
     });

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ClientsService } from '../clients/clients.service';
-import { ScopeCatalog } from '../common/oauth/scope-catalog';
+import { ResourceCatalog } from '../resources/resource-catalog';
+import { resolveResourceIndicators } from '../resources/resource-indicators';
 import { oauthConfig } from '../config/oauth.config';
 import { AuthorizationRequestCheck, checkAuthorizationRequest } from './authorization-request.validation';
 
@@ -11,14 +12,15 @@ export class AuthorizationRequestValidator {
   constructor(
     private readonly clients: ClientsService,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
-    private readonly scopes: ScopeCatalog,
+    private readonly catalog: ResourceCatalog,
   ) {}
 
   check(params: Record<string, unknown>): Promise<AuthorizationRequestCheck> {
     return checkAuthorizationRequest(params, {
       findClient: (clientId) => this.clients.findById(clientId),
       isImplicitGrantEnabled: this.oauth.allowImplicitGrant,
-      isKnownScope: (scope) => this.scopes.isKnown(scope),
+      resolveResources: (client, requested) => resolveResourceIndicators(this.catalog, client, requested),
+      scopesOf: (resources) => this.catalog.scopesOf(resources),
     });
   }
 }

@@ -35,6 +35,10 @@ export class AuthorizationRequestEntity {
   @Column({ name: 'scope', type: 'varchar', length: 1000 })
   scope: string;
 
+  /** RFC 8707 resources the request is for; null: the default resource. */
+  @Column({ name: 'resources', type: 'simple-json', nullable: true })
+  resources: string[] | null;
+
   /** Echoed byte for byte (RFC 6749 §4.1.2). */
   @Column({ name: 'state', type: 'text', nullable: true })
   state: string | null;

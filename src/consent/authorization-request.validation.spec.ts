@@ -1,3 +1,4 @@
+import { resolveResourceIndicators } from '../resources/resource-indicators';
 import { ClientEntity } from '../clients/client.entity';
 import { checkAuthorizationRequest, ValidationContext } from './authorization-request.validation';
 
@@ -12,9 +13,13 @@ function client(overrides: Partial<ClientEntity> = {}): ClientEntity {
     scope: 'profile notes:read',
     isPublic: false,
     isPkceExempt: false,
+    resources: null,
     ...overrides,
   });
 }
+
+const API = 'https://as.example/api';
+const RESOURCES = [API, 'https://reports.example/'];
 
 function context(
   found: ClientEntity | null = client(),
@@ -24,7 +29,16 @@ function context(
   return {
     findClient: async (id) => (found && id === found.clientId ? found : null),
     isImplicitGrantEnabled,
-    isKnownScope: (scope) => knownScopes.includes(scope),
+    resolveResources: (found, requested) =>
+      resolveResourceIndicators(
+        {
+          defaultResource: API,
+          find: async (identifier) => (RESOURCES.includes(identifier) ? ({} as never) : undefined),
+        },
+        found,
+        requested,
+      ),
+    scopesOf: (resources) => (resources.includes(API) ? knownScopes : ['reports:read']),
   };
 }
 

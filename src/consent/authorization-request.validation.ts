@@ -2,6 +2,7 @@ import type { ClientEntity } from '../clients/client.entity';
 import { isRegisteredRedirectUri } from '../clients/redirect-uri';
 import type { OAuthErrorCode } from '../common/oauth/oauth.error';
 import { BoundChallenge, checkCodeChallenge } from '../common/oauth/pkce';
+import type { ResourceResolution } from '../resources/resource-indicators';
 import { parseScope } from '../common/oauth/scopes';
 
 export type ResponseType = 'code' | 'token';
@@ -22,6 +23,8 @@ export interface ValidAuthorizationRequest extends RedirectTarget {
   /** The redirect_uri as sent; null when omitted (RFC 6749 §4.1.3 binds the code to it). */
   requestedRedirectUri: string | null;
   scopes: string[];
+  /** RFC 8707: the resources the authorization is for. */
+  resources: string[];
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
   prompt: PromptValue[];
@@ -36,8 +39,10 @@ export type AuthorizationRequestCheck =
 export interface ValidationContext {
   findClient(clientId: string): Promise<ClientEntity | null>;
   isImplicitGrantEnabled: boolean;
-  /** True for a scope some protected API declares (ScopeCatalog). */
-  isKnownScope(scope: string): boolean;
+  /** RFC 8707: the resources a request names (or the default one), or why they are refused. */
+  resolveResources(client: ClientEntity, requested: readonly string[] | undefined): Promise<ResourceResolution>;
+  /** The scopes of these resources (PRODUCT.md: scopes belong to resources). */
+  scopesOf(resources: readonly string[]): readonly string[];
 }
 
 /** Longest state echoed back; longer ones make Location headers that proxies drop. */
@@ -56,6 +61,14 @@ function read(params: Record<string, unknown>, name: string): Parameter {
   if (Array.isArray(value)) return { kind: 'repeated' };
   if (typeof value !== 'string') return { kind: 'repeated' };
   return value === '' ? { kind: 'absent' } : { kind: 'value', value };
+}
+
+/** RFC 8707 §2: `resource` may be sent several times; each value is one resource. */
+function readResources(params: Record<string, unknown>): string[] | undefined {
+  const value = params.resource;
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const named = values.filter((entry): entry is string => typeof entry === 'string' && entry !== '');
+  return named.length > 0 ? named : undefined;
 }
 
 /** Checks an authorization request; never throws for bad input. */
@@ -111,7 +124,7 @@ export async function checkAuthorizationRequest(
   if (stateParam.kind === 'value' && state === null) {
     return fail('invalid_request', `The state parameter is longer than ${MAX_STATE_LENGTH} characters.`);
   }
-  const repeated = Object.keys(params).find((name) => read(params, name).kind === 'repeated');
+  const repeated = Object.keys(params).find((name) => name !== 'resource' && read(params, name).kind === 'repeated');
   if (repeated !== undefined) return fail('invalid_request', `The ${repeated} parameter is repeated.`);
 
   if (responseTypeParam.kind === 'absent') return fail('invalid_request', 'The response_type parameter is missing.');
@@ -132,15 +145,24 @@ export async function checkAuthorizationRequest(
     return fail('unsupported_response_type', 'The response_type is not supported.');
   }
 
+  // RFC 8707 §2: an unacceptable resource is invalid_target, answered at the redirect URI.
+  const resolution = await context.resolveResources(client, readResources(params));
+  if ('problem' in resolution) return fail('invalid_target', resolution.problem);
+  const { resources } = resolution;
+
   const scopeParam = read(params, 'scope');
-  const registeredScopes = client.scope.split(' ').filter((scope) => scope !== '');
+  // PRODUCT.md: a client asks for the scopes it is registered for that belong to the resources.
+  const offered = new Set(context.scopesOf(resources));
+  const registeredScopes = client.scope.split(' ').filter((scope) => scope !== '' && offered.has(scope));
   let scopes: string[];
   if (scopeParam.kind === 'value') {
     // RFC 6749 §3.3: scope-token grammar; PRODUCT P2: unknown or unregistered scopes are refused.
     const parsed = parseScope(scopeParam.value);
     if (!parsed || parsed.length === 0) return fail('invalid_scope', 'The scope parameter is malformed.');
-    const refused = parsed.filter((scope) => !context.isKnownScope(scope) || !registeredScopes.includes(scope));
-    if (refused.length > 0) return fail('invalid_scope', 'The scope is unknown or not allowed for this client.');
+    const refused = parsed.filter((scope) => !registeredScopes.includes(scope));
+    if (refused.length > 0) {
+      return fail('invalid_scope', 'The scope is unknown, not allowed for this client, or not one of the resource.');
+    }
     scopes = parsed;
   } else {
     scopes = registeredScopes;
@@ -181,6 +203,7 @@ export async function checkAuthorizationRequest(
       responseType,
       requestedRedirectUri: redirect.kind === 'value' ? redirect.value : null,
       scopes,
+      resources,
       ...pkce,
       prompt,
     },

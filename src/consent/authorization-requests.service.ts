@@ -32,6 +32,7 @@ export class AuthorizationRequestsService {
       redirectUri: request.redirectUri,
       requestedRedirectUri: request.requestedRedirectUri,
       scope: request.scopes.join(' '),
+      resources: request.resources,
       state: request.state,
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,

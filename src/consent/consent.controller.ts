@@ -2,7 +2,7 @@ import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ScopeCatalog } from '../common/oauth/scope-catalog';
+import { ResourceCatalog } from '../resources/resource-catalog';
 import { InteractionService } from './interaction.service';
 import { isFormPost, noView, sendNotAForm, sendPageOutcome } from './page-reply';
 import { SessionCookie } from './session-cookie';
@@ -16,7 +16,7 @@ export class ConsentController {
   constructor(
     private readonly interactions: InteractionService,
     private readonly cookie: SessionCookie,
-    private readonly scopes: ScopeCatalog,
+    private readonly scopes: ResourceCatalog,
   ) {}
 
   @Get()

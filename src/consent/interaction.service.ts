@@ -26,6 +26,7 @@ function approvedOf(pending: AuthorizationRequestEntity, userId: string): Approv
     responseType: pending.responseType as ResponseType,
     requestedRedirectUri: pending.requestedRedirectUri,
     scopes: pending.scope.split(' ').filter((scope) => scope !== ''),
+    resources: pending.resources ?? [],
     codeChallenge: pending.codeChallenge,
     codeChallengeMethod: pending.codeChallengeMethod,
   };

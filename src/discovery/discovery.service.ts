@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ClientAuthMethodRegistry } from '../clients/auth-methods/client-auth-method.registry';
 import { CODE_CHALLENGE_METHODS } from '../common/oauth/pkce';
-import { ScopeCatalog } from '../common/oauth/scope-catalog';
+import { ResourceCatalog } from '../resources/resource-catalog';
 import { oauthConfig } from '../config/oauth.config';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 
@@ -35,7 +35,7 @@ export class DiscoveryService {
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
     grants: GrantRegistry,
     authMethods: ClientAuthMethodRegistry,
-    scopes: ScopeCatalog,
+    scopes: ResourceCatalog,
   ) {
     const base = oauth.baseUrl;
     this.metadata = Object.freeze({

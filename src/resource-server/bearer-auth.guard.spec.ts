@@ -1,8 +1,11 @@
 import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { OAuthError } from '../common/oauth/oauth.error';
+import type { ResourceCatalog } from '../resources/resource-catalog';
 import type { PrincipalVerifier } from './principal-verifier.service';
 import { BearerAuthGuard, readBearerToken } from './bearer-auth.guard';
 import { BearerStrategy } from './bearer.strategy';
+import { ForResource } from './for-resource.decorator';
 import type { Principal } from './principal';
 
 interface StubRequest {
@@ -12,9 +15,18 @@ interface StubRequest {
   user?: unknown;
 }
 
-function contextFor(request: StubRequest): ExecutionContext {
+const API = 'https://as.example/api';
+const METADATA = 'https://as.example/.well-known/oauth-protected-resource/api';
+const catalog = { identifierOf: () => API } as unknown as ResourceCatalog;
+
+@ForResource({ resource: 'resourceAudience' })
+class NotesController {}
+
+class UnmarkedController {}
+
+function contextFor(request: StubRequest, controller: abstract new () => unknown = NotesController): ExecutionContext {
   return {
-    getClass: () => Object,
+    getClass: () => controller,
     getHandler: () => () => undefined,
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }),
   } as unknown as ExecutionContext;
@@ -101,13 +113,14 @@ describe(BearerAuthGuard.name, () => {
     userId: 'user-1',
     clientId: 'client-1',
     scopes: ['notes:read'],
+    audiences: [API],
     jti: 'jti-1',
     expiresAt: new Date(Date.now() + 60_000),
   };
   const verify = jest.fn<Promise<Principal>, [string]>();
   // Registers the 'bearer' strategy with passport, as ResourceServerModule does.
   new BearerStrategy({ verify } as unknown as PrincipalVerifier);
-  const guard = new BearerAuthGuard();
+  const guard = new BearerAuthGuard(new Reflector(), catalog);
 
   beforeEach(() => {
     verify.mockReset();
@@ -121,6 +134,25 @@ describe(BearerAuthGuard.name, () => {
     expect(request.user).toBe(principal);
   });
 
+  it('refuses a token for another resource with invalid_token, pointing at this resource’s metadata (RFC 8707)', async () => {
+    verify.mockResolvedValue({ ...principal, audiences: ['https://as.example/mcp'] });
+    const error = await errorOf(guard.canActivate(contextFor({ headers: { authorization: `Bearer ${GOOD_TOKEN}` } })));
+    expect(error).toMatchObject({ code: 'invalid_token', status: 401, resourceMetadata: METADATA });
+  });
+
+  it('accepts a token for several resources when this one is among them', async () => {
+    verify.mockResolvedValue({ ...principal, audiences: ['https://as.example/mcp', API] });
+    await expect(guard.canActivate(contextFor({ headers: { authorization: `Bearer ${GOOD_TOKEN}` } }))).resolves.toBe(
+      true,
+    );
+  });
+
+  it('fails closed on a controller that does not say which resource it serves', async () => {
+    verify.mockResolvedValue(principal);
+    const request = { headers: { authorization: `Bearer ${GOOD_TOKEN}` } };
+    await expect(guard.canActivate(contextFor(request, UnmarkedController))).rejects.toThrow(/has no @ForResource/);
+  });
+
   it('passes the verifier’s invalid_token through unchanged', async () => {
     verify.mockRejectedValue(
       new OAuthError('invalid_token', 'The access token has been revoked', { challenge: 'Bearer' }),
@@ -130,6 +162,7 @@ describe(BearerAuthGuard.name, () => {
       code: 'invalid_token',
       status: 401,
       description: 'The access token has been revoked',
+      resourceMetadata: METADATA,
     });
   });
 

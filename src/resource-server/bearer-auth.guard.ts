@@ -1,6 +1,9 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { OAuthError } from '../common/oauth/oauth.error';
+import { ResourceCatalog } from '../resources/resource-catalog';
+import { ServedResource, servedResourceOf } from './for-resource.decorator';
 import type { Principal } from './principal';
 
 /** RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". */
@@ -58,10 +61,31 @@ export function readBearerToken(request: BearerRequest): string {
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard('bearer') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly catalog: ResourceCatalog,
+  ) {
+    super();
+  }
+
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    // Before passport-http-bearer, which would also take a token from the query string or body.
-    readBearerToken(context.switchToHttp().getRequest<BearerRequest>());
-    return (await super.canActivate(context)) as boolean;
+    const resource = servedResourceOf(context, this.reflector, this.catalog);
+    try {
+      const request = context
+        .switchToHttp()
+        .getRequest<BearerRequest & { user?: Principal; servedResource?: ServedResource }>();
+      request.servedResource = resource;
+      // Before passport-http-bearer, which would also take a token from the query string or body.
+      readBearerToken(request);
+      await super.canActivate(context);
+      // RFC 8707 §2, RFC 9068 §4: a token issued for another resource is not for this one.
+      if (!request.user?.audiences.includes(resource.identifier)) {
+        throw new OAuthError('invalid_token', 'The access token is not for this resource', { challenge: 'Bearer' });
+      }
+      return true;
+    } catch (error) {
+      throw error instanceof OAuthError ? error.forResource(resource.metadataUrl) : error;
+    }
   }
 
   override handleRequest<TUser = Principal>(

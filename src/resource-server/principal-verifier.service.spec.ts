@@ -49,6 +49,7 @@ describe(PrincipalVerifier.name, () => {
       userId: '3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f',
       clientId: 'client-abc',
       scopes: ['profile', 'notes:read'],
+      audiences: ['http://localhost:3000/api'],
       jti: 'jti-1',
       expiresAt: expect.any(Date),
     });

@@ -20,6 +20,7 @@ export function toPrincipal(claims: AccessTokenClaims): Principal {
     userId: claims.sub === claims.client_id ? null : claims.sub,
     clientId: claims.client_id,
     scopes: parseScope(typeof claims.scope === 'string' ? claims.scope : '') ?? [],
+    audiences: typeof claims.aud === 'string' ? [claims.aud] : claims.aud,
     jti: claims.jti,
     expiresAt: new Date(claims.exp * 1000),
   };

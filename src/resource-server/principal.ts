@@ -7,6 +7,8 @@ export interface Principal {
   userId: string | null;
   clientId: string;
   scopes: readonly string[];
+  /** The resources the token is for (`aud`, RFC 8707). */
+  audiences: readonly string[];
   jti: string;
   expiresAt: Date;
 }

@@ -1,25 +1,47 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, NotFoundException, Req } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ScopeCatalog } from '../common/oauth/scope-catalog';
+import type { FastifyRequest } from 'fastify';
 import { oauthConfig } from '../config/oauth.config';
+import { ResourceCatalog } from '../resources/resource-catalog';
 import { ProtectedResourceMetadataDto } from './dto/protected-resource-metadata.dto';
-import { buildProtectedResourceMetadata } from './protected-resource-metadata';
+import { buildProtectedResourceMetadata, protectedResourceMetadataPath } from './protected-resource-metadata';
 
-/** RFC 9728 §3: the protected resource's metadata, where its 401 challenges point (`resource_metadata`). */
+/**
+ * RFC 9728 §3: the metadata of the resources this server hosts, where their 401 challenges point
+ * (`resource_metadata`): at the path-suffixed URL of each (§3.1), and the default resource's also
+ * at the bare well-known path.
+ */
 @ApiTags('protected resource')
 @Controller('.well-known/oauth-protected-resource')
 export class ProtectedResourceController {
-  private readonly metadata: ProtectedResourceMetadataDto;
-
-  constructor(@Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>, catalog: ScopeCatalog) {
-    this.metadata = buildProtectedResourceMetadata(oauth, catalog);
-  }
+  constructor(
+    @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
+    private readonly catalog: ResourceCatalog,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: ProtectedResourceMetadataDto })
   @Header('cache-control', 'public, max-age=300')
-  get(): ProtectedResourceMetadataDto {
-    return this.metadata;
+  getDefault(): ProtectedResourceMetadataDto {
+    return this.metadataOf(this.catalog.defaultResource);
+  }
+
+  @Get('*')
+  @ApiOkResponse({ type: ProtectedResourceMetadataDto })
+  @Header('cache-control', 'public, max-age=300')
+  getBySuffix(@Req() request: FastifyRequest): ProtectedResourceMetadataDto {
+    const path = request.url.split('?', 1)[0];
+    const resource = this.catalog
+      .all()
+      .find((candidate) => candidate.isBuiltIn && protectedResourceMetadataPath(candidate.identifier) === path);
+    if (!resource) throw new NotFoundException('No protected resource has its metadata here');
+    return buildProtectedResourceMetadata(this.oauth, resource);
+  }
+
+  private metadataOf(identifier: string): ProtectedResourceMetadataDto {
+    const resource = this.catalog.get(identifier);
+    if (!resource) throw new NotFoundException('The default resource is not hosted here');
+    return buildProtectedResourceMetadata(this.oauth, resource);
   }
 }

@@ -35,7 +35,14 @@ function contextFor(controller: abstract new () => unknown, handler: Handler, us
 }
 
 function principal(scopes: string[], userId: string | null = 'user-1'): Principal {
-  return { userId, clientId: 'client-1', scopes, jti: 'jti-1', expiresAt: new Date(Date.now() + 60_000) };
+  return {
+    userId,
+    clientId: 'client-1',
+    scopes,
+    audiences: ['https://as.example/api'],
+    jti: 'jti-1',
+    expiresAt: new Date(Date.now() + 60_000),
+  };
 }
 
 function thrownBy(action: () => unknown): unknown {

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { OAuthError } from '../common/oauth/oauth.error';
+import type { ServedResource } from './for-resource.decorator';
 import type { Principal } from './principal';
 import { ALLOW_CLIENT_TOKENS_KEY, REQUIRED_SCOPES_KEY } from './scopes.decorator';
 
@@ -10,6 +11,16 @@ export class ScopesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
+    try {
+      return this.check(context);
+    } catch (error) {
+      // RFC 9728 §5.1: a step-up challenge points to the metadata of the resource that asks for it.
+      const served = context.switchToHttp().getRequest<{ servedResource?: ServedResource }>().servedResource;
+      throw error instanceof OAuthError && served ? error.forResource(served.metadataUrl) : error;
+    }
+  }
+
+  private check(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     const declared = this.reflector.getAll<Array<string[] | undefined>>(REQUIRED_SCOPES_KEY, targets);
     // Fail closed: a route behind this guard that does not say which scopes it needs is a wiring bug.

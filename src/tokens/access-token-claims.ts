@@ -5,7 +5,8 @@ export const ACCESS_TOKEN_TYP = 'at+jwt';
 export interface AccessTokenClaims {
   iss: string;
   sub: string;
-  aud: string;
+  /** RFC 8707: the resource the token is for, or several (an array). */
+  aud: string | string[];
   client_id: string;
   scope: string;
   jti: string;

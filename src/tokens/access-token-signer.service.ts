@@ -15,6 +15,8 @@ export interface IssueAccessToken {
   scope: string;
   /** The token family (grant); null for client credentials. */
   grantId: string | null;
+  /** RFC 8707: the resources the token is for; the default resource (RESOURCE_AUDIENCE) when omitted. */
+  audience?: readonly string[];
 }
 
 export interface IssuedAccessToken {
@@ -22,6 +24,11 @@ export interface IssuedAccessToken {
   jti: string;
   expiresIn: number;
   expiresAt: Date;
+}
+
+/** RFC 9068 §2.2 and RFC 7519 §4.1.3: one resource is a string, several an array. */
+export function audienceClaim(resources: readonly string[]): string | string[] {
+  return resources.length === 1 ? resources[0] : [...resources];
 }
 
 /** Builds and signs JWT access tokens (RFC 9068) and has each one recorded before handing it out. */
@@ -48,7 +55,7 @@ export class AccessTokenSigner {
     const claims: AccessTokenClaims = {
       iss: this.oauth.issuer,
       sub: input.userId ?? input.clientId,
-      aud: this.oauth.resourceAudience,
+      aud: audienceClaim(input.audience ?? [this.oauth.resourceAudience]),
       client_id: input.clientId,
       scope: input.scope,
       jti,

@@ -5,6 +5,12 @@ import { oauthConfig } from '../config/oauth.config';
 import { ACCESS_TOKEN_TYP, AccessTokenClaims } from './access-token-claims';
 import { KeysService, SIGNING_ALGORITHM } from './keys/keys.service';
 
+/** A non-empty string, or a non-empty array of them (RFC 7519 §4.1.3). */
+function isAudience(aud: unknown): boolean {
+  if (typeof aud === 'string') return aud !== '';
+  return Array.isArray(aud) && aud.length > 0 && aud.every((entry) => typeof entry === 'string' && entry !== '');
+}
+
 /** Verified tokens kept in memory at most; the oldest go first. */
 const MAX_VERIFIED_TOKENS = 10_000;
 /** How long a signature check is reused: no longer than an instance keeps its key set without reloading. */
@@ -31,7 +37,7 @@ export class AccessTokenVerifier {
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
   ) {}
 
-  /** The token's claims when signature (ES256 only, key by `kid`), `typ`, `iss`, `aud` and lifetime check out. */
+  /** The token's claims when signature (ES256 only, key by `kid`), `typ`, `iss`, claims and lifetime check out. */
   async verify(token: string): Promise<AccessTokenClaims | null> {
     const now = Date.now();
     const known = this.verified.get(token);
@@ -66,11 +72,12 @@ export class AccessTokenVerifier {
         publicKey: key.publicKey as unknown as Buffer,
         algorithms: [SIGNING_ALGORITHM],
         issuer: this.oauth.issuer,
-        audience: this.oauth.resourceAudience,
         clockTolerance: this.oauth.clockLeewaySeconds,
       });
-      // RFC 9068 §2.2: exp, iat, jti, sub and client_id are REQUIRED (jsonwebtoken accepts a token without exp).
+      // RFC 9068 §2.2: exp, iat, jti, sub, aud and client_id are REQUIRED (jsonwebtoken accepts a token
+      // without exp). Which audience a token must name is the resource server's check (RFC 9068 §4).
       const isComplete =
+        isAudience(claims.aud) &&
         typeof claims.exp === 'number' &&
         typeof claims.iat === 'number' &&
         typeof claims.jti === 'string' &&

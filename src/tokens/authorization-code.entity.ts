@@ -28,6 +28,10 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'scope', type: 'varchar', length: 1000 })
   scope: string;
 
+  /** RFC 8707 resources of the authorization; null: the default resource. */
+  @Column({ name: 'resources', type: 'simple-json', nullable: true })
+  resources: string[] | null;
+
   @Column({ name: 'code_challenge', type: 'varchar', length: 128, nullable: true })
   codeChallenge: string | null;
 

@@ -14,6 +14,8 @@ export interface NewAuthorizationCode {
   /** As sent in the authorization request; null when it was omitted. */
   redirectUri: string | null;
   scope: string;
+  /** RFC 8707: the resources the authorization is for. */
+  resources: readonly string[];
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
 }
@@ -37,6 +39,7 @@ export class AuthorizationCodesService {
       userId: input.userId,
       redirectUri: input.redirectUri,
       scope: input.scope,
+      resources: [...input.resources],
       codeChallenge: input.codeChallenge,
       codeChallengeMethod: input.codeChallengeMethod,
       grantId: randomUUID(),

@@ -4,6 +4,7 @@ import { ClientAuthenticationRequest, ClientAuthenticationService } from '../cli
 import { FailureBudget, Throttle, throttleKey } from '../common/throttling/throttle.service';
 import { limitsConfig } from '../config/limits.config';
 import { oauthConfig } from '../config/oauth.config';
+import { ResourceCatalog } from '../resources/resource-catalog';
 import { AccessTokenStore } from './access-token-store.service';
 import { AccessTokenVerifier } from './access-token-verifier.service';
 import { IntrospectionRequestDto } from './dto/introspection-request.dto';
@@ -24,6 +25,7 @@ export class IntrospectionService {
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
     private readonly throttle: Throttle,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
+    private readonly catalog: ResourceCatalog,
   ) {}
 
   async introspect(
@@ -41,16 +43,18 @@ export class IntrospectionService {
     this.throttle.throwIfBlocked([misses], 'Too many introspections of inactive tokens');
     // RFC 7662 §2.1: token_type_hint is only a hint; the token's shape tells the kinds apart.
     const response = looksLikeAccessToken(dto.token)
-      ? await this.introspectAccessToken(dto.token)
+      ? await this.introspectAccessToken(dto.token, client.clientId)
       : await this.introspectRefreshToken(dto.token, client.clientId);
     if (!response.active) void this.throttle.recordFailure([misses]);
     return response;
   }
 
-  private async introspectAccessToken(token: string): Promise<IntrospectionResponseDto> {
+  private async introspectAccessToken(token: string, callerId: string): Promise<IntrospectionResponseDto> {
     const claims = await this.verifier.verify(token);
     // The server's own clock decides: no leeway past `exp` here (RFC 7662 §2.2).
     if (!claims || claims.exp * 1000 <= Date.now()) return INACTIVE;
+    // RFC 7662 §4: need to know. The token's own client, or an introspector of a resource it is for.
+    if (!this.mayIntrospect(callerId, claims.client_id, claims.aud)) return INACTIVE;
     // RFC 7662 §2.2: a revoked token is not active.
     if (!(await this.accessTokens.isLive(claims.jti))) return INACTIVE;
     return {
@@ -65,6 +69,12 @@ export class IntrospectionService {
       aud: claims.aud,
       jti: claims.jti,
     };
+  }
+
+  private mayIntrospect(callerId: string, tokenClientId: string, aud: string | string[]): boolean {
+    if (callerId === tokenClientId) return true;
+    const audiences = typeof aud === 'string' ? [aud] : aud;
+    return audiences.some((identifier) => this.catalog.get(identifier)?.introspectors.includes(callerId) === true);
   }
 
   /** Refresh tokens are only ever presented by their own client, so only it may introspect them. */

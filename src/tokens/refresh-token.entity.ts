@@ -28,6 +28,10 @@ export class RefreshTokenEntity {
   @Column({ name: 'scope', type: 'varchar', length: 1000 })
   scope: string;
 
+  /** RFC 8707 resources of the grant (kept on rotation); null: the default resource. */
+  @Column({ name: 'resources', type: 'simple-json', nullable: true })
+  resources: string[] | null;
+
   @Index('idx_refresh_tokens_expires')
   @Column(timestampColumn('expires_at'))
   expiresAt: Date;

@@ -10,14 +10,16 @@ import { RefreshTokenEntity } from './refresh-token.entity';
 import { toSqlDatetime } from '../database/sql-time';
 
 const INSERT_REFRESH_TOKEN =
-  'INSERT INTO refresh_tokens (id, token_hash, grant_id, client_id, user_id, scope, expires_at, used_at, revoked_at, created_at) ' +
-  'VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)';
+  'INSERT INTO refresh_tokens (id, token_hash, grant_id, client_id, user_id, scope, resources, expires_at, used_at, revoked_at, created_at) ' +
+  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)';
 
 export interface NewRefreshToken {
   grantId: string;
   clientId: string;
   userId: string | null;
   scope: string;
+  /** RFC 8707: the grant's resources, kept through rotation. */
+  resources: readonly string[];
   /** Rotation keeps the family's absolute expiry; a new family gets the full lifetime. */
   expiresAt?: Date;
 }
@@ -41,6 +43,7 @@ export class RefreshTokensService {
       input.clientId,
       input.userId,
       input.scope,
+      JSON.stringify(input.resources),
       toSqlDatetime(expiresAt),
       toSqlDatetime(now),
     ]);

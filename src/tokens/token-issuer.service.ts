@@ -12,6 +12,10 @@ export interface TokenPairInput {
   grantId: string;
   /** The access token's scope. */
   scope: string;
+  /** RFC 8707: the resources the access token is for (its `aud`). */
+  resources: readonly string[];
+  /** The refresh token's resources when they differ from the access token's (the grant's, when narrowed). */
+  refreshResources?: readonly string[];
   /** The refresh token's scope when it differs from the access token's (RFC 6749 §6: a narrowed refresh). */
   refreshScope?: string;
   /** When rotating: the family's absolute expiry, which the new refresh token keeps (ASVS 10.4.8). */
@@ -35,8 +39,12 @@ export class TokenIssuer {
   }
 
   /** An access token of no family, for the client itself (RFC 6749 §4.4.3: no refresh token). */
-  async issueClientAccessToken(clientId: string, scope: string): Promise<TokenResponseDto> {
-    const issued = await this.accessTokens.issue({ clientId, userId: null, grantId: null, scope });
+  async issueClientAccessToken(
+    clientId: string,
+    scope: string,
+    resources: readonly string[],
+  ): Promise<TokenResponseDto> {
+    const issued = await this.accessTokens.issue({ clientId, userId: null, grantId: null, scope, audience: resources });
     return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope };
   }
 
@@ -49,6 +57,7 @@ export class TokenIssuer {
         clientId: input.clientId,
         userId: input.userId,
         scope: input.refreshScope ?? input.scope,
+        resources: input.refreshResources ?? input.resources,
         expiresAt: input.refreshExpiresAt,
       });
     }
@@ -57,10 +66,22 @@ export class TokenIssuer {
 
   async issueAccessToken(
     manager: EntityManager,
-    input: { clientId: string; userId: string | null; grantId: string | null; scope: string },
+    input: {
+      clientId: string;
+      userId: string | null;
+      grantId: string | null;
+      scope: string;
+      resources: readonly string[];
+    },
   ): Promise<TokenResponseDto> {
     const issued = await this.accessTokens.issue(
-      { clientId: input.clientId, userId: input.userId, scope: input.scope, grantId: input.grantId },
+      {
+        clientId: input.clientId,
+        userId: input.userId,
+        scope: input.scope,
+        grantId: input.grantId,
+        audience: input.resources,
+      },
       manager,
     );
     return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: input.scope };

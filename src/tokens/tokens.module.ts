@@ -29,6 +29,7 @@ import { TokenIssuer } from './token-issuer.service';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 import { RedemptionService } from './redemption.service';
+import { RequestedResources } from './grants/requested-resources';
 
 /** A new grant is one class in grants/ and one entry here. */
 export const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant, PasswordGrant];
@@ -57,6 +58,7 @@ const SHARED_SERVICES = [
   providers: [
     ...SHARED_SERVICES,
     RedemptionService,
+    RequestedResources,
     TokenIssuer,
     ...GRANT_CLASSES,
     { provide: GRANTS, useFactory: (...grants: Grant[]) => grants, inject: GRANT_CLASSES },

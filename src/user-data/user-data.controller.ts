@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BearerAuthGuard } from '../resource-server/bearer-auth.guard';
+import { ForResource } from '../resource-server/for-resource.decorator';
 import { UserId } from '../resource-server/principal';
 import { RequireScopes } from '../resource-server/scopes.decorator';
 import { ScopesGuard } from '../resource-server/scopes.guard';
@@ -10,6 +11,7 @@ import { NoteIdParamDto } from './dto/note-id-param.dto';
 import { NoteDto, NoteListDto } from './dto/note-response.dto';
 import { ProfileDto } from './dto/profile-response.dto';
 import { UpdateNoteDto } from './dto/update-note.dto';
+import { USER_DATA_RESOURCE } from './user-data.resource';
 import { NotesService } from './notes.service';
 import { ProfileService } from './profile.service';
 
@@ -17,6 +19,7 @@ import { ProfileService } from './profile.service';
 @ApiTags('sample API')
 @ApiBearerAuth()
 @Controller('api')
+@ForResource(USER_DATA_RESOURCE)
 @UseGuards(BearerAuthGuard, ScopesGuard)
 export class UserDataController {
   constructor(

@@ -1,4 +1,4 @@
-import type { ProtectedResource } from '../common/oauth/scope-catalog';
+import type { ProtectedResource } from '../resources/resource-catalog';
 
 /** The sample API's resource and the scopes its routes require. */
 export const USER_DATA_RESOURCE: ProtectedResource = {

@@ -7,6 +7,7 @@ import { AccessTokenSigner } from '../../src/tokens/access-token-signer.service'
 import { AccessTokenStore } from '../../src/tokens/access-token-store.service';
 import { AccessTokenVerifier } from '../../src/tokens/access-token-verifier.service';
 import { AuthorizationCodesService, NewAuthorizationCode } from '../../src/tokens/authorization-codes.service';
+import { ResourceCatalog } from '../../src/resources/resource-catalog';
 import { UsersService } from '../../src/users/users.service';
 
 /** A test app, or any Nest application context (e.g. the CLI's, next to spawned instances). */
@@ -79,6 +80,7 @@ export async function createCode(
   const code = await t.get(AuthorizationCodesService).create({
     redirectUri: 'https://c1.example/cb',
     scope: 'profile notes:read',
+    resources: [t.get(ResourceCatalog).defaultResource],
     codeChallenge: challenge,
     codeChallengeMethod: 'S256',
     ...input,

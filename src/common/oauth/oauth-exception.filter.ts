@@ -119,7 +119,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         if (error.description) params.push(`error_description=${quoted(error.description)}`);
       }
       if (error.scope) params.push(`scope=${quoted(error.scope)}`);
-      params.push(`resource_metadata=${quoted(`${this.oauth.baseUrl}/.well-known/oauth-protected-resource`)}`);
+      const metadata = error.resourceMetadata ?? `${this.oauth.baseUrl}/.well-known/oauth-protected-resource`;
+      params.push(`resource_metadata=${quoted(metadata)}`);
       return `Bearer ${params.join(', ')}`;
     }
     // RFC 6749 §5.2: failed client authentication answers 401 with a challenge.

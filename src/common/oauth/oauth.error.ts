@@ -1,5 +1,5 @@
 /**
- * Wire error codes: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1,
+ * Wire error codes: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 8707 §2,
  * RFC 9700 prompt answers (login_required, consent_required, from OIDC Core §3.1.2.6).
  */
 export type OAuthErrorCode =
@@ -19,7 +19,8 @@ export type OAuthErrorCode =
   | 'login_required'
   | 'consent_required'
   | 'invalid_redirect_uri'
-  | 'invalid_client_metadata';
+  | 'invalid_client_metadata'
+  | 'invalid_target';
 
 export interface OAuthErrorOptions {
   cause?: unknown;
@@ -29,6 +30,8 @@ export interface OAuthErrorOptions {
   isBareChallenge?: boolean;
   /** Sent as `Retry-After` (e.g. with a 429 for throttled attempts). */
   retryAfterSeconds?: number;
+  /** RFC 9728 §5.1: the metadata URL of the resource a Bearer challenge comes from. */
+  resourceMetadata?: string;
 }
 
 /** The HTTP status of each code; 400 unless listed. */
@@ -57,6 +60,7 @@ export class OAuthError extends Error {
     this.challenge = options?.challenge;
     this.isBareChallenge = options?.isBareChallenge ?? false;
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.resourceMetadata = options?.resourceMetadata;
   }
 
   /** For insufficient_scope: the scope the resource needs (RFC 6750 §3). */
@@ -66,6 +70,24 @@ export class OAuthError extends Error {
   /** RFC 6750 §3.1: a request without credentials gets a challenge with no error attribute. */
   readonly isBareChallenge: boolean;
   readonly retryAfterSeconds?: number;
+  readonly resourceMetadata?: string;
+
+  /** The same error, saying which resource's metadata its Bearer challenge points to (RFC 9728 §5.1). */
+  forResource(resourceMetadata: string): OAuthError {
+    return new OAuthError(this.code, this.description, {
+      cause: this.cause,
+      status: this.status,
+      scope: this.scope,
+      challenge: this.challenge,
+      isBareChallenge: this.isBareChallenge,
+      retryAfterSeconds: this.retryAfterSeconds,
+      resourceMetadata,
+    });
+  }
+
+  static invalidTarget(description: string): OAuthError {
+    return new OAuthError('invalid_target', description);
+  }
 
   static invalidRequest(description: string): OAuthError {
     return new OAuthError('invalid_request', description);

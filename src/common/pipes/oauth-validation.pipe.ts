@@ -16,13 +16,21 @@ export function OAuthParameters(): ClassDecorator {
 function firstProblem(errors: ValidationError[]): string {
   for (const error of errors) {
     if (error.constraints?.whitelistValidation) return `Unknown parameter '${error.property}'`;
-    // A repeated form parameter arrives as an array (RFC 6749 §3.1: parameters must not repeat).
-    if (Array.isArray(error.value)) return `Parameter '${error.property}' must not be repeated`;
     const reasons = Object.values(error.constraints ?? {});
+    // A repeated form parameter arrives as an array (RFC 6749 §3.1: parameters must not repeat),
+    // unless the parameter is a repeatable one, whose own constraints then say what is wrong.
+    if (Array.isArray(error.value) && !reasons.some(isEachValueProblem) && !error.constraints?.arrayMaxSize) {
+      return `Parameter '${error.property}' must not be repeated`;
+    }
     if (reasons.length > 0) return reasons[0];
     if (error.children?.length) return firstProblem(error.children);
   }
   return 'Invalid request';
+}
+
+/** class-validator's message for a constraint applied to each element (`{ each: true }`). */
+function isEachValueProblem(reason: string): boolean {
+  return reason.startsWith('each value in ');
 }
 
 function pipe(forbidUnknown: boolean): ValidationPipe {

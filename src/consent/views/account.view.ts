@@ -1,4 +1,4 @@
-import type { ScopeCatalog } from '../../common/oauth/scope-catalog';
+import type { ResourceCatalog } from '../../resources/resource-catalog';
 import { escapeHtml, hiddenFields, renderLayout } from './layout';
 
 export interface AccountGrant {
@@ -14,7 +14,7 @@ export interface AccountPage {
   grants: readonly AccountGrant[];
 }
 
-function renderGrant(grant: AccountGrant, csrfToken: string, catalog: Pick<ScopeCatalog, 'describe'>): string {
+function renderGrant(grant: AccountGrant, csrfToken: string, catalog: Pick<ResourceCatalog, 'describe'>): string {
   const scopes = grant.scopes
     .map((scope) => `<li>${escapeHtml(catalog.describe(scope))} (<code>${escapeHtml(scope)}</code>)</li>`)
     .join('');
@@ -30,7 +30,7 @@ ${hiddenFields({ csrf_token: csrfToken, client_id: grant.clientId })}
 </section>`;
 }
 
-export function renderAccountPage(page: AccountPage, catalog: Pick<ScopeCatalog, 'describe'>): string {
+export function renderAccountPage(page: AccountPage, catalog: Pick<ResourceCatalog, 'describe'>): string {
   const grants =
     page.grants.length === 0
       ? '<p>No application has access to your account.</p>'

@@ -1,4 +1,4 @@
-import type { ScopeCatalog } from '../../common/oauth/scope-catalog';
+import type { ResourceCatalog } from '../../resources/resource-catalog';
 import { escapeHtml, hiddenFields, renderLayout } from './layout';
 
 export interface ConsentPage {
@@ -9,7 +9,7 @@ export interface ConsentPage {
   csrfToken: string;
 }
 
-export function renderConsentPage(page: ConsentPage, catalog: Pick<ScopeCatalog, 'describe'>): string {
+export function renderConsentPage(page: ConsentPage, catalog: Pick<ResourceCatalog, 'describe'>): string {
   const scopes = page.scopes
     .map(
       (scope) =>

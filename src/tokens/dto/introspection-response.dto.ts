@@ -13,7 +13,8 @@ export class ActiveTokenDto {
   exp: number;
   iat: number;
   iss: string;
-  aud: string;
+  /** RFC 7662 §2.2, RFC 8707: the resource(s) the token is for. */
+  aud: string | string[];
   jti: string;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ClientEntity } from '../../clients/client.entity';
 import { createTestApp, TestApp } from '../../../test/utils/app';
 import { activeAccessTokenClaims, createClient, createUser } from '../../../test/utils/fixtures';
+import { ResourceCatalog } from '../../resources/resource-catalog';
 import { AuthorizationCodesService, NewAuthorizationCode } from '../authorization-codes.service';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
 import { isWellFormedCodeVerifier, verifyPkce } from '../../common/oauth/pkce';
@@ -60,6 +61,7 @@ describe(AuthorizationCodeGrant.name, () => {
       userId,
       redirectUri: REDIRECT,
       scope: 'profile',
+      resources: [t.get(ResourceCatalog).defaultResource],
       codeChallenge: CHALLENGE,
       codeChallengeMethod: 'S256',
       ...input,

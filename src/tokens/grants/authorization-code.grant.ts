@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { ClientEntity } from '../../clients/client.entity';
 import { isRegisteredRedirectUri } from '../../clients/redirect-uri';
 import { OAuthError } from '../../common/oauth/oauth.error';
-import { OptionalParameter, RequiredParameter } from '../../common/oauth/parameter.decorators';
+import { OptionalParameter, RepeatableParameter, RequiredParameter } from '../../common/oauth/parameter.decorators';
 import { checkCodeVerifier, isWellFormedCodeVerifier } from '../../common/oauth/pkce';
+import { MAX_RESOURCE_IDENTIFIER_LENGTH } from '../../resources/resource-identifier';
+import { MAX_RESOURCES_PER_REQUEST } from '../../resources/resource-indicators';
 import { AuthorizationCodesService } from '../authorization-codes.service';
 import { TokenResponseDto } from '../dto/token-response.dto';
 import { RedemptionService } from '../redemption.service';
 import { TokenIssuer } from '../token-issuer.service';
 import { Grant } from './grant.interface';
+import { RequestedResources } from './requested-resources';
 
 /** RFC 6749 §4.1.3 and RFC 7636 §4.5. */
 export class AuthorizationCodeParametersDto {
@@ -20,6 +23,10 @@ export class AuthorizationCodeParametersDto {
 
   @OptionalParameter(128)
   code_verifier?: string;
+
+  /** RFC 8707 §2: narrows the authorization's resources for this access token. */
+  @RepeatableParameter(MAX_RESOURCES_PER_REQUEST, MAX_RESOURCE_IDENTIFIER_LENGTH)
+  resource?: string[];
 }
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5–4.6): exchanges an authorization code for tokens. */
@@ -35,6 +42,7 @@ export class AuthorizationCodeGrant implements Grant<AuthorizationCodeParameters
     private readonly codes: AuthorizationCodesService,
     private readonly redemption: RedemptionService,
     private readonly issuer: TokenIssuer,
+    private readonly resources: RequestedResources,
   ) {}
 
   async handle(client: ClientEntity, parameters: AuthorizationCodeParametersDto): Promise<TokenResponseDto> {
@@ -52,11 +60,23 @@ export class AuthorizationCodeGrant implements Grant<AuthorizationCodeParameters
           this.checkRedirectUri(client, record.redirectUri, redirectUri) ??
           checkCodeVerifier(client, record, codeVerifier);
         if (problem) return problem;
+        const granted = this.resources.grantedOf(record.resources);
+        let resources: string[];
+        try {
+          resources = await this.resources.resolve(client, parameters.resource, granted);
+        } catch (error) {
+          // Spent like any other failed check (RFC 6749 §10.5).
+          if (error instanceof OAuthError) return error;
+          throw error;
+        }
         return this.issuer.issueTokenPair(manager, {
           clientId: client.clientId,
           userId: record.userId,
           grantId: record.grantId,
-          scope: record.scope,
+          scope: this.resources.scopeFor(resources, record.scope),
+          resources,
+          refreshScope: record.scope,
+          refreshResources: granted,
           hasRefreshToken: client.grantTypes.includes('refresh_token'),
         });
       },

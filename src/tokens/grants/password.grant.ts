@@ -3,13 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { ClientEntity } from '../../clients/client.entity';
 import { OAuthError } from '../../common/oauth/oauth.error';
-import { OptionalParameter, RequiredParameter } from '../../common/oauth/parameter.decorators';
+import { OptionalParameter, RepeatableParameter, RequiredParameter } from '../../common/oauth/parameter.decorators';
+import { MAX_RESOURCE_IDENTIFIER_LENGTH } from '../../resources/resource-identifier';
+import { MAX_RESOURCES_PER_REQUEST } from '../../resources/resource-indicators';
 import { oauthConfig } from '../../config/oauth.config';
 import { SignInService } from '../../users/sign-in.service';
 import { TokenResponseDto } from '../dto/token-response.dto';
 import { TokenIssuer } from '../token-issuer.service';
 import { Grant, TokenRequestContext } from './grant.interface';
-import { resolveRequestedScope } from './requested-scope';
+import { RequestedResources } from './requested-resources';
 
 /** RFC 6749 §4.3.2. */
 export class PasswordParametersDto {
@@ -21,6 +23,10 @@ export class PasswordParametersDto {
 
   @OptionalParameter(1000)
   scope?: string;
+
+  /** RFC 8707 §2. */
+  @RepeatableParameter(MAX_RESOURCES_PER_REQUEST, MAX_RESOURCE_IDENTIFIER_LENGTH)
+  resource?: string[];
 }
 
 /** RFC 6749 §4.3, retired by RFC 9700 §2.4: offered only when ALLOW_PASSWORD_GRANT is set. */
@@ -35,6 +41,7 @@ export class PasswordGrant implements Grant<PasswordParametersDto> {
   constructor(
     private readonly signIn: SignInService,
     private readonly issuer: TokenIssuer,
+    private readonly resources: RequestedResources,
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
   ) {
     this.isEnabled = oauth.allowPasswordGrant;
@@ -45,7 +52,8 @@ export class PasswordGrant implements Grant<PasswordParametersDto> {
     parameters: PasswordParametersDto,
     context: TokenRequestContext,
   ): Promise<TokenResponseDto> {
-    const scope = resolveRequestedScope(parameters.scope, client.scope);
+    const resources = await this.resources.resolve(client, parameters.resource);
+    const scope = this.resources.scopeFor(resources, client.scope, parameters.scope);
     // RFC 6749 §4.3.2: the server MUST protect this endpoint against brute force attacks.
     const attempt = await this.signIn.attempt(parameters.username, parameters.password, context.remoteAddress);
     if (attempt.kind === 'throttled') {
@@ -61,6 +69,7 @@ export class PasswordGrant implements Grant<PasswordParametersDto> {
       userId: attempt.user.id,
       grantId: randomUUID(),
       scope,
+      resources,
       hasRefreshToken: client.grantTypes.includes('refresh_token'),
     });
   }

@@ -1,6 +1,7 @@
 import { ClientEntity } from '../../clients/client.entity';
 import { createTestApp, TestApp } from '../../../test/utils/app';
 import { activeAccessTokenClaims, createClient, createUser } from '../../../test/utils/fixtures';
+import { ResourceCatalog } from '../../resources/resource-catalog';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { TransactionsService } from '../../database/transactions.service';
 import { RefreshTokenGrant } from './refresh-token.grant';
@@ -26,13 +27,15 @@ describe(RefreshTokenGrant.name, () => {
   });
 
   const newRefreshToken = (grantId = crypto.randomUUID()) =>
-    t
-      .get(TransactionsService)
-      .transaction((manager) =>
-        t
-          .get(RefreshTokensService)
-          .create(manager, { grantId, clientId: client.clientId, userId, scope: 'profile notes:read' }),
-      );
+    t.get(TransactionsService).transaction((manager) =>
+      t.get(RefreshTokensService).create(manager, {
+        grantId,
+        clientId: client.clientId,
+        userId,
+        scope: 'profile notes:read',
+        resources: [t.get(ResourceCatalog).defaultResource],
+      }),
+    );
 
   it('rotates: a new access token and a new refresh token; the old one is spent', async () => {
     const token = await newRefreshToken();

@@ -1,0 +1,48 @@
+import { formatScope, parseScope } from '../common/oauth/scopes';
+import type { ResourceCatalog } from './resource-catalog';
+import { resourceIdentifierProblem } from './resource-identifier';
+
+/** How many `resource` parameters one request may carry. */
+export const MAX_RESOURCES_PER_REQUEST = 10;
+
+export type ResourceResolution = { resources: string[] } | { problem: string };
+
+/**
+ * RFC 8707 §2: the resources a request is for. Omitted, they are the grant's (`granted`, at a code
+ * redemption or a refresh) or the default resource. Each named one must be an absolute URI without
+ * fragment, known, allowed for the client, and within `granted` when there is one (a token request
+ * narrows, never widens). A problem is reported as `invalid_target`.
+ */
+export async function resolveResourceIndicators(
+  catalog: Pick<ResourceCatalog, 'find' | 'defaultResource'>,
+  client: { resources: readonly string[] | null },
+  requested: readonly string[] | undefined,
+  granted?: readonly string[],
+): Promise<ResourceResolution> {
+  const resources = requested?.length ? [...new Set(requested)] : granted ? [...granted] : [catalog.defaultResource];
+  if (resources.length > MAX_RESOURCES_PER_REQUEST) {
+    return { problem: `At most ${MAX_RESOURCES_PER_REQUEST} resources may be requested at once.` };
+  }
+  for (const identifier of resources) {
+    const problem = resourceIdentifierProblem(identifier);
+    if (problem) return { problem: `A resource ${problem}.` };
+    if (granted && !granted.includes(identifier)) {
+      return { problem: 'A token request may narrow the resources of its authorization, never widen them.' };
+    }
+    if (!(await catalog.find(identifier))) return { problem: 'The resource is unknown.' };
+    if (client.resources !== null && !client.resources.includes(identifier)) {
+      return { problem: 'The client may not ask for tokens for this resource.' };
+    }
+  }
+  return { resources };
+}
+
+/** The scopes of `scope` (a scope string) that belong to one of the resources. */
+export function scopeWithin(
+  catalog: Pick<ResourceCatalog, 'scopesOf'>,
+  resources: readonly string[],
+  scope: string,
+): string {
+  const offered = new Set(catalog.scopesOf(resources));
+  return formatScope((parseScope(scope) ?? []).filter((entry) => offered.has(entry)));
+}
