@@ -64,7 +64,7 @@ export class AuthorizeService {
     const userId = session.userId;
     const isRemembered =
       !request.prompt.includes('consent') &&
-      (await this.consents.covers(userId, request.client.clientId, request.scopes));
+      (await this.consents.covers(userId, request.client.clientId, request.scopes, request.resources));
     if (isRemembered) {
       return redirectTo(await this.issuer.issue({ ...request, clientId: request.client.clientId, userId }));
     }

@@ -1,3 +1,4 @@
+import { ResourceCatalog } from '../resources/resource-catalog';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -23,10 +24,21 @@ export class ConsentService {
   constructor(
     @InjectRepository(ConsentEntity) private readonly consents: Repository<ConsentEntity>,
     private readonly grantRevocation: GrantRevocationService,
+    private readonly catalog: ResourceCatalog,
   ) {}
 
-  /** True when the user already allowed the client every one of these scopes (RFC 6819 §5.2.4.1). */
-  async covers(userId: string, clientId: string, scopes: readonly string[]): Promise<boolean> {
+  /**
+   * True when the user already allowed the client every one of these scopes (RFC 6819 §5.2.4.1).
+   * Remembered consents name scopes, not resources: only a request for the default resource
+   * alone is answered from memory; one for any other resource asks again.
+   */
+  async covers(
+    userId: string,
+    clientId: string,
+    scopes: readonly string[],
+    resources: readonly string[] = [],
+  ): Promise<boolean> {
+    if (resources.some((resource) => resource !== this.catalog.defaultResource)) return false;
     const consent = await this.consents.findOneBy({ userId, clientId });
     return consent !== null && isSubsetOf(scopes, splitScope(consent.scope));
   }

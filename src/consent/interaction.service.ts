@@ -74,9 +74,9 @@ export class InteractionService {
     const pending = await this.requests.findPending(interaction, session.id);
     if (!pending || !session.userId) return NOT_PENDING;
     const userId = session.userId;
-    const scopes = approvedOf(pending, userId).scopes;
+    const { scopes, resources } = approvedOf(pending, userId);
     const isRemembered =
-      !hasPrompt(pending, 'consent') && (await this.consents.covers(userId, pending.clientId, scopes));
+      !hasPrompt(pending, 'consent') && (await this.consents.covers(userId, pending.clientId, scopes, resources));
     if (!isRemembered) return redirectTo(`/consent?interaction=${interaction}`);
     if (!(await this.requests.markDecided(pending.interactionHash, session.id))) return NOT_PENDING;
     return this.answer(pending, userId);
@@ -97,6 +97,7 @@ export class InteractionService {
         clientName: pending.client?.name ?? pending.clientId,
         username: user.username,
         scopes: approvedOf(pending, user.id).scopes,
+        resources: approvedOf(pending, user.id).resources,
         interaction,
         csrfToken: session.csrfToken,
       },

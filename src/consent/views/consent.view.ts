@@ -5,25 +5,44 @@ export interface ConsentPage {
   clientName: string;
   username: string;
   scopes: readonly string[];
+  /** RFC 8707: the resources asked for (empty: the default resource). */
+  resources: readonly string[];
   interaction: string;
   csrfToken: string;
 }
 
-export function renderConsentPage(page: ConsentPage, catalog: Pick<ResourceCatalog, 'describe'>): string {
-  const scopes = page.scopes
-    .map(
-      (scope) =>
-        `<li>${escapeHtml(catalog.describe(scope))} <span class="muted">(<code>${escapeHtml(scope)}</code>)</span></li>`,
-    )
+type ConsentCatalog = Pick<ResourceCatalog, 'describe' | 'get' | 'defaultResource'>;
+
+/** The requested scopes grouped under the name of each resource they are for (PRODUCT.md). */
+function renderScopeGroups(page: ConsentPage, catalog: ConsentCatalog): string {
+  const resources = page.resources.length > 0 ? page.resources : [catalog.defaultResource];
+  return resources
+    .map((identifier) => {
+      const resource = catalog.get(identifier);
+      const scopes = page.scopes.filter((scope) => resource?.scopes.some((entry) => entry.name === scope));
+      if (scopes.length === 0) return '';
+      const items = scopes
+        .map(
+          (scope) =>
+            `<li>${escapeHtml(catalog.describe(scope, [identifier]))} <span class="muted">(<code>${escapeHtml(scope)}</code>)</span></li>`,
+        )
+        .join('\n');
+      return `<h2>${escapeHtml(resource?.name ?? identifier)}</h2>
+<p class="muted"><code>${escapeHtml(identifier)}</code></p>
+<ul class="scopes">
+${items}
+</ul>`;
+    })
     .join('\n');
+}
+
+export function renderConsentPage(page: ConsentPage, catalog: ConsentCatalog): string {
   return renderLayout(
     'Allow access?',
     `<h1><strong>${escapeHtml(page.clientName)}</strong> wants to access your account</h1>
 <p class="muted">Signed in as ${escapeHtml(page.username)}</p>
 <p>If you allow it, this application will be able to:</p>
-<ul class="scopes">
-${scopes}
-</ul>
+${renderScopeGroups(page, catalog)}
 <form method="post" action="/consent">
 ${hiddenFields({ csrf_token: page.csrfToken, interaction: page.interaction })}
 <button type="submit" name="decision" value="allow">Allow</button>
