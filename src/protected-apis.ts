@@ -1,5 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { ProtectedResource } from './resources/resource-catalog';
+import { McpModule } from './mcp/mcp.module';
+import { MCP_RESOURCE } from './mcp/mcp.resource';
 import { UserDataModule } from './user-data/user-data.module';
 import { USER_DATA_RESOURCE } from './user-data/user-data.resource';
 
@@ -13,4 +15,7 @@ export interface ProtectedApi {
  * The protected APIs this server hosts. A new API is its own module folder plus one line here: the
  * app loads its module, and its scopes join the catalog that clients, consent and metadata read.
  */
-export const PROTECTED_APIS: readonly ProtectedApi[] = [{ module: UserDataModule, resource: USER_DATA_RESOURCE }];
+export const PROTECTED_APIS: readonly ProtectedApi[] = [
+  { module: UserDataModule, resource: USER_DATA_RESOURCE },
+  { module: McpModule, resource: MCP_RESOURCE },
+];

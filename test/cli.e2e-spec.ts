@@ -179,6 +179,94 @@ describe('admin CLI', () => {
     expect((await cli('users:delete', 'alice')).code).toBe(1);
   });
 
+  it('registers, lists, shows and deletes resources, and restricts a client to some (RFC 8707)', async () => {
+    const created = await cli(
+      'resources:create',
+      '--identifier',
+      'https://reports.example/api',
+      '--name',
+      'Reports',
+      '--scope',
+      'reports:read=Read your reports',
+      '--scope',
+      'notes:read=Read the notes behind them',
+    );
+    expect(created.code).toBe(0);
+    expect(created.json).toEqual({
+      identifier: 'https://reports.example/api',
+      name: 'Reports',
+      scopes: [
+        { name: 'reports:read', description: 'Read your reports' },
+        { name: 'notes:read', description: 'Read the notes behind them' },
+      ],
+      introspectors: [],
+      built_in: false,
+    });
+    const listed = (await cli('resources:list')).json as Array<{ identifier: string; built_in: boolean }>;
+    expect(listed.map((resource) => [resource.identifier.replace(/^.*\/\/[^/]+/, ''), resource.built_in])).toEqual([
+      ['/api', true],
+      ['/api', false],
+    ]);
+    const client = (
+      await cli(
+        'clients:create',
+        '--name',
+        'Reports app',
+        '--grant-types',
+        'client_credentials',
+        '--scope',
+        'reports:read',
+        '--resource',
+        'https://reports.example/api',
+      )
+    ).json as { client_id: string; resources: string[] };
+    expect(client.resources).toEqual(['https://reports.example/api']);
+    const introspectors = await cli(
+      'resources:set-introspectors',
+      'https://reports.example/api',
+      '--introspector',
+      client.client_id,
+    );
+    expect(introspectors.json).toMatchObject({ introspectors: [client.client_id] });
+    expect((await cli('resources:show', 'https://reports.example/api')).json).toMatchObject({ name: 'Reports' });
+
+    for (const [argv, message] of [
+      [['resources:create', '--identifier', '/relative', '--name', 'X', '--scope', 'x=X'], /not an absolute URI/],
+      [['resources:create', '--identifier', 'https://r.example/#f', '--name', 'X', '--scope', 'x=X'], /fragment/],
+      [
+        ['resources:create', '--identifier', 'https://r.example/', '--name', 'X', '--scope', 'no description'],
+        /name=Description/,
+      ],
+      [
+        ['resources:create', '--identifier', 'https://reports.example/api', '--name', 'Again', '--scope', 'x=X'],
+        /already exists/,
+      ],
+      [
+        [
+          'clients:create',
+          '--name',
+          'Y',
+          '--grant-types',
+          'client_credentials',
+          '--resource',
+          'https://nowhere.example/',
+        ],
+        /unknown resource/,
+      ],
+    ] as const) {
+      const failed = await cli(...argv);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(message);
+    }
+    const builtIn = listed.find((resource) => resource.built_in) as { identifier: string };
+    expect((await cli('resources:delete', builtIn.identifier)).stderr).toMatch(/built in/);
+    expect((await cli('resources:delete', 'https://reports.example/api')).json).toEqual({
+      identifier: 'https://reports.example/api',
+      deleted: true,
+    });
+    expect((await cli('resources:show', 'https://reports.example/api')).stderr).toMatch(/unknown resource/);
+  });
+
   it('rotates the signing key', async () => {
     const first = await cli('keys:rotate');
     const second = await cli('keys:rotate');

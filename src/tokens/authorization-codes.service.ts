@@ -14,8 +14,8 @@ export interface NewAuthorizationCode {
   /** As sent in the authorization request; null when it was omitted. */
   redirectUri: string | null;
   scope: string;
-  /** RFC 8707: the resources the authorization is for. */
-  resources: readonly string[];
+  /** RFC 8707: the resources the authorization is for; omitted, the default resource. */
+  resources?: readonly string[];
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
 }
@@ -39,7 +39,7 @@ export class AuthorizationCodesService {
       userId: input.userId,
       redirectUri: input.redirectUri,
       scope: input.scope,
-      resources: [...input.resources],
+      resources: input.resources ? [...input.resources] : null,
       codeChallenge: input.codeChallenge,
       codeChallengeMethod: input.codeChallengeMethod,
       grantId: randomUUID(),

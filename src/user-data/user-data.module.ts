@@ -12,5 +12,7 @@ import { UserDataController } from './user-data.controller';
   imports: [TypeOrmModule.forFeature([NoteEntity]), ResourceServerModule, UsersModule],
   controllers: [UserDataController],
   providers: [NotesService, ProfileService],
+  // The notes and profile of a user, for the other front end over the same data (the MCP server).
+  exports: [NotesService, ProfileService],
 })
 export class UserDataModule {}

@@ -7,7 +7,6 @@ import { AccessTokenSigner } from '../../src/tokens/access-token-signer.service'
 import { AccessTokenStore } from '../../src/tokens/access-token-store.service';
 import { AccessTokenVerifier } from '../../src/tokens/access-token-verifier.service';
 import { AuthorizationCodesService, NewAuthorizationCode } from '../../src/tokens/authorization-codes.service';
-import { ResourceCatalog } from '../../src/resources/resource-catalog';
 import { UsersService } from '../../src/users/users.service';
 
 /** A test app, or any Nest application context (e.g. the CLI's, next to spawned instances). */
@@ -80,7 +79,6 @@ export async function createCode(
   const code = await t.get(AuthorizationCodesService).create({
     redirectUri: 'https://c1.example/cb',
     scope: 'profile notes:read',
-    resources: [t.get(ResourceCatalog).defaultResource],
     codeChallenge: challenge,
     codeChallengeMethod: 'S256',
     ...input,
@@ -96,7 +94,7 @@ export interface MintedToken {
 /** An access token issued by the server itself (a user's, or the client's own when userId is null). */
 export async function mintAccessToken(
   t: Providers,
-  input: { clientId: string; userId: string | null; scope: string },
+  input: { clientId: string; userId: string | null; scope: string; audience?: readonly string[] },
 ): Promise<MintedToken> {
   const issued = await t.get(AccessTokenSigner).issue({ ...input, grantId: null });
   return { accessToken: issued.accessToken, jti: issued.jti };
