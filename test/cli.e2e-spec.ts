@@ -205,6 +205,7 @@ describe('admin CLI', () => {
     const listed = (await cli('resources:list')).json as Array<{ identifier: string; built_in: boolean }>;
     expect(listed.map((resource) => [resource.identifier.replace(/^.*\/\/[^/]+/, ''), resource.built_in])).toEqual([
       ['/api', true],
+      ['/mcp', true],
       ['/api', false],
     ]);
     const client = (
