@@ -1,3 +1,4 @@
+import { ResourceCatalog } from '../src/resources/resource-catalog';
 import { createTestApp, TestApp } from './utils/app';
 import { createClient, createUser, TestClient } from './utils/fixtures';
 import { decodeJwt } from './utils/jwt';
@@ -50,6 +51,19 @@ describe('POST /oauth/token (password)', () => {
       expectTokenResponse(res, { scope: 'profile notes:read', hasRefreshToken: true });
       expect(decodeJwt(res.body.access_token).claims).toMatchObject({ sub: user.id, client_id: client.clientId });
       expectTokenResponse(await refresh(t, client, res.body.refresh_token), { hasRefreshToken: true });
+    });
+
+    it('RFC 8707: binds the token to a named resource and refuses an unknown one with invalid_target', async () => {
+      const mcp = `${new URL(t.get(ResourceCatalog).defaultResource).origin}/mcp`;
+      const bound = await passwordRequest({ username: user.username, password: user.password, resource: mcp });
+      expect(bound.status).toBe(200);
+      expect(decodeJwt(bound.body.access_token as string).claims.aud).toBe(mcp);
+      const unknown = await passwordRequest({
+        username: user.username,
+        password: user.password,
+        resource: 'https://unknown.example/',
+      });
+      expectOAuthError(unknown, 400, 'invalid_target');
     });
 
     it('grants a requested narrower scope and refuses an unregistered one', async () => {
