@@ -261,10 +261,16 @@ describe('device authorization grant (RFC 8628)', () => {
   it('RFC 8628 §5.4: always asks for consent, even when the user allowed the client before', async () => {
     const browser = new TestBrowser(t);
     await userAnswers(browser, (await startDevice()).user_code, 'allow');
-    const second = await startDevice();
-    const res = await enterUserCode(browser, second.user_code);
+    // Signed in already: straight to the consent page.
+    const res = await enterUserCode(browser, (await startDevice()).user_code);
     expect(res.status).toBe(303);
     expect(locationOf(res).pathname).toBe('/consent');
+    // Signing in on another browser: after the login, the consent page again, not the result.
+    const elsewhere = new TestBrowser(t);
+    const login = locationOf(await enterUserCode(elsewhere, (await startDevice()).user_code));
+    expect(login.pathname).toBe('/login');
+    const signedIn = await signIn(elsewhere, user.username, user.password, login.pathname + login.search);
+    expect(locationOf(signedIn).pathname).toBe('/consent');
   });
 
   it('refuses the user-code form without its CSRF token', async () => {
