@@ -167,7 +167,7 @@ export class EnvironmentVariables {
 
   /** Wrong user codes one address may enter on /device per 15 minutes (RFC 8628 §5.1: brute force). */
   @IntegerBetween(1, 100000)
-  RATE_LIMIT_DEVICE_USER_CODE_FAILURES_PER_15_MINUTES = 20;
+  RATE_LIMIT_USER_CODE_FAILURES_PER_ADDRESS = 20;
 
   /** Anonymous (signed-out) browser sessions one address may open per 30 minutes, their lifetime. */
   @IntegerBetween(1, 10000000)

@@ -87,7 +87,7 @@ export class DeviceVerificationService {
     return [
       {
         key: throttleKey('device-user-code', 'address', address),
-        limit: this.limits.deviceUserCodeFailuresPer15Minutes,
+        limit: this.limits.userCodeFailuresPerAddress,
         windowSeconds: FAILURE_WINDOW_SECONDS,
       },
     ];
