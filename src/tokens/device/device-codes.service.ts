@@ -76,9 +76,10 @@ export class DeviceCodesService {
   async findPendingByUserCode(input: string, now = new Date()): Promise<DeviceAuthorizationEntity | null> {
     const userCode = normaliseUserCode(input);
     if (userCode === undefined) return null;
-    return this.repository.findOne({
-      where: { userCodeHash: sha256Hex(userCode), status: 'pending', expiresAt: MoreThan(now) },
-      relations: { client: true },
+    return this.repository.findOneBy({
+      userCodeHash: sha256Hex(userCode),
+      status: 'pending',
+      expiresAt: MoreThan(now),
     });
   }
 
