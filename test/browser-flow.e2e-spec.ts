@@ -130,5 +130,34 @@ describeInBrowser('authorization code flow in a browser', () => {
     expect(await page.textContent('body')).toContain('No application has access to your account.');
     const revoked = await request(t.server).get('/api/me').set('authorization', `Bearer ${tokens.access_token}`);
     expect(revoked.status).toBe(401);
+
+    // RFC 8628: a device shows a user code; the user types it (any case) on /device and allows.
+    const tv = await createClient(t, {
+      name: 'Browser test TV',
+      isPublic: true,
+      redirectUris: [],
+      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
+    });
+    const tvClient: oauth.Client = { client_id: tv.clientId };
+    const device = await oauth.processDeviceAuthorizationResponse(
+      as,
+      tvClient,
+      await oauth.deviceAuthorizationRequest(as, tvClient, oauth.None(), { scope: 'profile' }, options),
+    );
+    await page.goto(device.verification_uri);
+    await page.getByLabel('Code').fill(device.user_code.toLowerCase());
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL((url) => url.pathname === '/consent');
+    expect(await page.textContent('h1')).toContain('A device wants to access your account');
+    expect(await page.textContent('h1')).toContain('Browser test TV');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((url) => url.pathname === '/device/result');
+    expect(await page.textContent('body')).toContain('You may return to your device');
+    const deviceTokens = await oauth.processDeviceCodeResponse(
+      as,
+      tvClient,
+      await oauth.deviceCodeGrantRequest(as, tvClient, oauth.None(), device.device_code, options),
+    );
+    expect(deviceTokens.scope).toBe('profile');
   });
 });

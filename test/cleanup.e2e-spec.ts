@@ -4,6 +4,7 @@ import { RateLimitStore } from '../src/common/throttling/rate-limit.store';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import { AccessTokenEntity } from '../src/tokens/access-token.entity';
 import { AuthorizationCodeEntity } from '../src/tokens/authorization-code.entity';
+import { DeviceAuthorizationEntity } from '../src/tokens/device/device-authorization.entity';
 import { KeysService } from '../src/tokens/keys/keys.service';
 import { SigningKeyEntity } from '../src/tokens/keys/signing-key.entity';
 import { RefreshTokenEntity } from '../src/tokens/refresh-token.entity';
@@ -65,17 +66,38 @@ describe('cleanup of expired rows', () => {
       consumedAt: null,
       createdAt: now,
     }));
+    const devices = Array.from({ length: count }, () => ({
+      id: randomUUID(),
+      deviceCodeHash: randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, ''),
+      userCodeHash: randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, ''),
+      clientId,
+      scope: 'profile',
+      status: 'pending' as const,
+      userId: null,
+      grantId: tag,
+      intervalSeconds: 5,
+      lastPolledAt: null,
+      expiresAt,
+      decidedAt: null,
+      consumedAt: null,
+      createdAt: now,
+    }));
     for (let i = 0; i < count; i += 100) {
       await t.dataSource.getRepository(AccessTokenEntity).insert(access.slice(i, i + 100));
       await t.dataSource.getRepository(RefreshTokenEntity).insert(refresh.slice(i, i + 100));
       await t.dataSource.getRepository(AuthorizationCodeEntity).insert(codes.slice(i, i + 100));
+      await t.dataSource.getRepository(DeviceAuthorizationEntity).insert(devices.slice(i, i + 100));
     }
   }
 
   const countBy = (
-    entity: typeof AccessTokenEntity | typeof RefreshTokenEntity | typeof AuthorizationCodeEntity,
+    entity:
+      | typeof AccessTokenEntity
+      | typeof RefreshTokenEntity
+      | typeof AuthorizationCodeEntity
+      | typeof DeviceAuthorizationEntity,
     grantId: string,
-  ) => t.dataSource.getRepository(entity).countBy({ grantId });
+  ) => t.dataSource.getRepository<{ grantId: string }>(entity).countBy({ grantId });
 
   it('erases the private part of a signing key once no token it signed can be valid, and keeps the rest', async () => {
     const keys = t.get(KeysService);
@@ -113,9 +135,10 @@ describe('cleanup of expired rows', () => {
       access_tokens: 520,
       refresh_tokens: 520,
       authorization_codes: 520,
+      device_authorizations: 520,
       rate_limits: 1,
     });
-    for (const entity of [AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity]) {
+    for (const entity of [AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity, DeviceAuthorizationEntity]) {
       expect(await countBy(entity, 'expired')).toBe(0);
       expect(await countBy(entity, 'live')).toBe(30);
     }
@@ -128,6 +151,7 @@ describe('cleanup of expired rows', () => {
     await seed(3, new Date(now - 10 * 60 * 1000), 'recent');
     await t.get(MaintenanceService).cleanup(new Date(now));
     expect(await countBy(AuthorizationCodeEntity, 'recent')).toBe(3);
+    expect(await countBy(DeviceAuthorizationEntity, 'recent')).toBe(3);
     expect(await countBy(AccessTokenEntity, 'recent')).toBe(0);
   });
 

@@ -282,6 +282,7 @@ describe('admin CLI', () => {
       deleted: {
         access_tokens: expect.any(Number),
         refresh_tokens: expect.any(Number),
+        device_authorizations: expect.any(Number),
         login_sessions: expect.any(Number),
       },
       isPartial: false,

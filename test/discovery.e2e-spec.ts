@@ -36,10 +36,16 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
         jwks_uri: `${ISSUER}/oauth/jwks`,
         introspection_endpoint: `${ISSUER}/oauth/introspect`,
         revocation_endpoint: `${ISSUER}/oauth/revoke`,
+        device_authorization_endpoint: `${ISSUER}/oauth/device_authorization`,
         scopes_supported: ['profile', 'notes:read', 'notes:write'],
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
-        grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+        grant_types_supported: [
+          'authorization_code',
+          'client_credentials',
+          'refresh_token',
+          'urn:ietf:params:oauth:grant-type:device_code',
+        ],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
@@ -106,6 +112,7 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
         'client_credentials',
         'refresh_token',
         'password',
+        'urn:ietf:params:oauth:grant-type:device_code',
         'implicit',
       ]);
       expect(res.body.response_types_supported).toEqual(['code', 'token']);

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { KeysService } from '../src/tokens/keys/keys.service';
 import { fetchForm, openControl } from './utils/cluster';
 import { createSharedTestDatabase, TestDatabase } from './utils/database';
+import { answerDevice, waitedSinceLastPoll } from './utils/device';
 import { createClient, createCode, createUser } from './utils/fixtures';
 import { decodeJwt } from './utils/jwt';
 import { basicOf } from './utils/oauth';
@@ -168,6 +169,44 @@ describe('two instances on one database', () => {
     const revoked = await fetchForm(`${a.baseUrl}/oauth/revoke`, { token: pair.access_token }, { authorization: auth });
     expect(revoked.status).toBe(200);
     expect(await me(b, pair.access_token)).toBe(401);
+  });
+
+  it('R2-15: slow_down holds across instances; 20 parallel polls of one approved device code give one 200', async () => {
+    const grantType = 'urn:ietf:params:oauth:grant-type:device_code';
+    const tv = await createClient(control, {
+      name: 'Cluster TV',
+      isPublic: true,
+      redirectUris: [],
+      grantTypes: [grantType],
+    });
+    const poll = async (instance: TollgateProcess, deviceCode: string) => {
+      const response = await fetchForm(`${instance.baseUrl}/oauth/token`, {
+        grant_type: grantType,
+        device_code: deviceCode,
+        client_id: tv.clientId,
+      });
+      statuses.push(response.status);
+      return response;
+    };
+    for (let round = 0; round < 5; round += 1) {
+      const started = await fetchForm(`${(round % 2 ? a : b).baseUrl}/oauth/device_authorization`, {
+        client_id: tv.clientId,
+      });
+      expect(started.status).toBe(200);
+      const { device_code: deviceCode, user_code: userCode } = started.body as Record<string, string>;
+      // A poll on A, then one on B within the interval: B knows A's poll.
+      expect((await poll(a, deviceCode)).body.error).toBe('authorization_pending');
+      expect((await poll(b, deviceCode)).body.error).toBe('slow_down');
+
+      await answerDevice(control, userCode, userId);
+      await waitedSinceLastPoll(control, deviceCode, 3600);
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => poll(i % 2 ? a : b, deviceCode)));
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+      for (const loser of results.filter((r) => r.status !== 200)) {
+        expect(loser.status).toBe(400);
+        expect(['slow_down', 'invalid_grant']).toContain(loser.body.error);
+      }
+    }
   });
 
   it('RB-08/RB-10: after a key rotation and a restart of both, old and new tokens verify and used ones stay dead', async () => {

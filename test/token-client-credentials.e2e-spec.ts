@@ -116,13 +116,20 @@ describe('POST /oauth/token (client_credentials)', () => {
       expect(empty.body.error_description).toBe('grant_type is required');
     });
 
-    it.each([['foo'], ['password'], ['implicit'], ['urn:ietf:params:oauth:grant-type:device_code']])(
+    it.each([['foo'], ['password'], ['implicit']])(
       'TK-14 answers grant_type=%s with unsupported_grant_type',
       async (grantType) => {
         const res = await tokenRequest(t, { grant_type: grantType }, basicOf(c1));
         expectOAuthError(res, 400, 'unsupported_grant_type');
       },
     );
+
+    it('answers the device grant (RFC 8628) without device_code with invalid_request, unregistered with unauthorized_client', async () => {
+      const grantType = 'urn:ietf:params:oauth:grant-type:device_code';
+      expectOAuthError(await tokenRequest(t, { grant_type: grantType }, basicOf(c1)), 400, 'invalid_request');
+      const res = await tokenRequest(t, { grant_type: grantType, device_code: 'x' }, basicOf(c1));
+      expectOAuthError(res, 400, 'unauthorized_client');
+    });
 
     it('TK-15 answers a grant the client is not registered for with unauthorized_client', async () => {
       const codeOnly = await createClient(t, { grantTypes: ['authorization_code'] });

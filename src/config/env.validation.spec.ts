@@ -23,6 +23,7 @@ describe(validate.name, () => {
       ACCESS_TOKEN_TTL_SECONDS: 600,
       REFRESH_TOKEN_TTL_SECONDS: 2592000,
       AUTH_CODE_TTL_SECONDS: 60,
+      DEVICE_CODE_TTL_SECONDS: 600,
       ALLOW_IMPLICIT_GRANT: false,
       ALLOW_PASSWORD_GRANT: false,
       RATE_LIMIT_ENABLED: true,
@@ -61,6 +62,7 @@ describe(validate.name, () => {
   it('refuses numbers out of range', () => {
     expect(problemsOf({ PORT: '70000' })).toEqual([expect.stringMatching(/^PORT: /)]);
     expect(problemsOf({ AUTH_CODE_TTL_SECONDS: '0' })).toEqual([expect.stringMatching(/^AUTH_CODE_TTL_SECONDS: /)]);
+    expect(problemsOf({ DEVICE_CODE_TTL_SECONDS: '5' })).toEqual([expect.stringMatching(/^DEVICE_CODE_TTL_SECONDS: /)]);
   });
 
   it.each([

@@ -101,6 +101,10 @@ export class EnvironmentVariables {
   @IntegerBetween(10, 600)
   AUTH_CODE_TTL_SECONDS = 60;
 
+  /** RFC 8628 §3.2 `expires_in` of device codes and user codes. */
+  @IntegerBetween(60, 1800)
+  DEVICE_CODE_TTL_SECONDS = 600;
+
   @IntegerBetween(0, 300)
   CLOCK_LEEWAY_SECONDS = 30;
 
@@ -160,6 +164,10 @@ export class EnvironmentVariables {
 
   @IntegerBetween(1, 100000)
   RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES = 10;
+
+  /** Wrong user codes one address may enter on /device per 15 minutes (RFC 8628 §5.1: brute force). */
+  @IntegerBetween(1, 100000)
+  RATE_LIMIT_USER_CODE_FAILURES_PER_ADDRESS = 20;
 
   /** Anonymous (signed-out) browser sessions one address may open per 30 minutes, their lifetime. */
   @IntegerBetween(1, 10000000)

@@ -12,6 +12,7 @@ export const limitsConfig = registerAs('limits', () => {
     requestsPerMinutePerAddress: env.RATE_LIMIT_REQUESTS_PER_MINUTE_PER_ADDRESS,
     clientAuthFailuresPerMinute: env.RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE,
     loginFailuresPer15Minutes: env.RATE_LIMIT_LOGIN_FAILURES_PER_15_MINUTES,
+    userCodeFailuresPerAddress: env.RATE_LIMIT_USER_CODE_FAILURES_PER_ADDRESS,
     introspectionMissesPerMinute: env.RATE_LIMIT_INTROSPECTION_MISSES_PER_MINUTE,
     anonymousSessionsPerAddress: env.RATE_LIMIT_ANONYMOUS_SESSIONS_PER_ADDRESS,
   };

@@ -17,6 +17,7 @@ export const oauthConfig = registerAs('oauth', () => {
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     authCodeTtlSeconds: env.AUTH_CODE_TTL_SECONDS,
+    deviceCodeTtlSeconds: env.DEVICE_CODE_TTL_SECONDS,
     clockLeewaySeconds: env.CLOCK_LEEWAY_SECONDS,
     signingKeyRefreshSeconds: env.SIGNING_KEY_REFRESH_SECONDS,
     allowImplicitGrant: env.ALLOW_IMPLICIT_GRANT,

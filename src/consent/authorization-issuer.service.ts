@@ -7,6 +7,7 @@ import { toWireText } from '../common/oauth/error-body';
 import { oauthConfig } from '../config/oauth.config';
 import { AccessTokenSigner } from '../tokens/access-token-signer.service';
 import { AuthorizationCodesService } from '../tokens/authorization-codes.service';
+import { DeviceCodesService } from '../tokens/device/device-codes.service';
 import type { RedirectTarget, ResponseType } from './authorization-request.validation';
 import { buildAuthorizationResponseUrl } from './authorization-response';
 
@@ -21,6 +22,8 @@ export interface ApprovedAuthorization extends RedirectTarget {
   resources: readonly string[];
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
+  /** Set when the request comes from a device (RFC 8628): the answer is stored for its polls. */
+  deviceAuthorizationId?: string | null;
 }
 
 /** Issues what an approved authorization request asked for and builds the redirects back to the client. */
@@ -29,11 +32,13 @@ export class AuthorizationIssuerService {
   constructor(
     private readonly codes: AuthorizationCodesService,
     private readonly accessTokens: AccessTokenSigner,
+    private readonly deviceCodes: DeviceCodesService,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
   ) {}
 
   /** RFC 6749 §4.1.2 (code in the query) or §4.2.2 (access token in the fragment), with iss (RFC 9207). */
   async issue(approved: ApprovedAuthorization): Promise<string> {
+    if (approved.deviceAuthorizationId) return this.answerDevice(approved, approved.deviceAuthorizationId, true);
     const scope = approved.scopes.join(' ');
     const resources = approved.resources.length > 0 ? approved.resources : [this.oauth.resourceAudience];
     if (approved.responseType === 'token') {
@@ -64,6 +69,23 @@ export class AuthorizationIssuerService {
       codeChallengeMethod: approved.codeChallengeMethod,
     });
     return buildAuthorizationResponseUrl(approved, { code, state: approved.state, iss: this.oauth.issuer });
+  }
+
+  /** The user said no: access_denied to the client (RFC 6749 §4.1.2.1), or stored for the device's polls. */
+  async deny(approved: ApprovedAuthorization): Promise<string> {
+    if (approved.deviceAuthorizationId) return this.answerDevice(approved, approved.deviceAuthorizationId, false);
+    return this.errorRedirect(approved, 'access_denied', 'The user denied the request.');
+  }
+
+  /**
+   * RFC 8628 §3.3: the answer is stored, the device reads it at its next poll (§3.5), and the user
+   * is sent to this server's result page (the request's redirect target).
+   */
+  private async answerDevice(approved: ApprovedAuthorization, id: string, isApproved: boolean): Promise<string> {
+    if (!(await this.deviceCodes.decide(id, approved.userId, isApproved))) {
+      return this.errorRedirect(approved, 'expired_token', 'The code has expired. Start again on your device.');
+    }
+    return isApproved ? approved.redirectUri : this.errorRedirect(approved, 'access_denied', 'Access denied.');
   }
 
   /** RFC 6749 §4.1.2.1 / §4.2.2.1 error response, with state and iss (RFC 9207 §2). */

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ClientEntity } from '../clients/client.entity';
 import { timestampColumn } from '../database/columns';
+import { DeviceAuthorizationEntity } from '../tokens/device/device-authorization.entity';
 import { LoginSessionEntity } from './login-session.entity';
 
 /**
@@ -53,6 +54,11 @@ export class AuthorizationRequestEntity {
   @Column({ name: 'prompt', type: 'varchar', length: 50, nullable: true })
   prompt: string | null;
 
+  /** The device authorization (RFC 8628) this request asks the user about; null for /authorize. */
+  @Index('idx_authorization_requests_device')
+  @Column({ name: 'device_authorization_id', type: 'varchar', length: 36, nullable: true })
+  deviceAuthorizationId: string | null;
+
   /** Set once, by a conditional update: the request is decided a single time. */
   @Column(timestampColumn('decided_at', { nullable: true }))
   decidedAt: Date | null;
@@ -71,4 +77,8 @@ export class AuthorizationRequestEntity {
   @ManyToOne(() => ClientEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'client_id', foreignKeyConstraintName: 'fk_authorization_requests_client' })
   client?: ClientEntity;
+
+  @ManyToOne(() => DeviceAuthorizationEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'device_authorization_id', foreignKeyConstraintName: 'fk_authorization_requests_device' })
+  deviceAuthorization?: DeviceAuthorizationEntity;
 }

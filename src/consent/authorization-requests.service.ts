@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
+import type { DeviceAuthorizationEntity } from '../tokens/device/device-authorization.entity';
 import { AuthorizationRequestEntity } from './authorization-request.entity';
 import type { ValidAuthorizationRequest } from './authorization-request.validation';
 
@@ -9,6 +10,18 @@ import type { ValidAuthorizationRequest } from './authorization-request.validati
 export const INTERACTION_TTL_SECONDS = 10 * 60;
 
 const INTERACTION_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Where the answer to a device request goes: this server's own result page, since the device
+ * polls for its tokens (RFC 8628 §3.3) and there is no client redirect URI.
+ */
+export const DEVICE_RESULT_PATH = '/device/result';
+
+/** The fields every pending request shares; the rest depends on where it comes from. */
+type RequestFields = Omit<
+  AuthorizationRequestEntity,
+  'interactionHash' | 'sessionId' | 'decidedAt' | 'expiresAt' | 'createdAt'
+>;
 
 /** Pending requests kept per session; a browser that opens more loses its oldest ones (R2-06). */
 export const MAX_PENDING_REQUESTS_PER_SESSION = 20;
@@ -21,12 +34,8 @@ export class AuthorizationRequestsService {
   ) {}
 
   /** Stores a validated request bound to a session; returns the interaction id for the forms. */
-  async create(request: ValidAuthorizationRequest, sessionId: string): Promise<string> {
-    const interaction = randomToken(32);
-    const now = Date.now();
-    await this.requests.insert({
-      interactionHash: sha256Hex(interaction),
-      sessionId,
+  create(request: ValidAuthorizationRequest, sessionId: string): Promise<string> {
+    return this.store(sessionId, {
       clientId: request.client.clientId,
       responseType: request.responseType,
       redirectUri: request.redirectUri,
@@ -37,6 +46,35 @@ export class AuthorizationRequestsService {
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,
       prompt: request.prompt.length > 0 ? request.prompt.join(' ') : null,
+      deviceAuthorizationId: null,
+    });
+  }
+
+  /** Stores the request of a device whose user code the user entered; returns the interaction id. */
+  createForDevice(device: DeviceAuthorizationEntity, sessionId: string): Promise<string> {
+    return this.store(sessionId, {
+      clientId: device.clientId,
+      responseType: 'device_code',
+      redirectUri: DEVICE_RESULT_PATH,
+      requestedRedirectUri: null,
+      scope: device.scope,
+      resources: device.resources,
+      state: null,
+      codeChallenge: null,
+      codeChallengeMethod: null,
+      // RFC 8628 §5.4 (remote phishing): always ask, even when the user allowed the client before.
+      prompt: 'consent',
+      deviceAuthorizationId: device.id,
+    });
+  }
+
+  private async store(sessionId: string, fields: RequestFields): Promise<string> {
+    const interaction = randomToken(32);
+    const now = Date.now();
+    await this.requests.insert({
+      ...fields,
+      interactionHash: sha256Hex(interaction),
+      sessionId,
       decidedAt: null,
       expiresAt: new Date(now + INTERACTION_TTL_SECONDS * 1000),
       createdAt: new Date(now),

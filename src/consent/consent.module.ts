@@ -14,6 +14,8 @@ import { AuthorizeService } from './authorize.service';
 import { ConsentController } from './consent.controller';
 import { ConsentEntity } from './consent.entity';
 import { ConsentService } from './consent.service';
+import { DeviceController } from './device.controller';
+import { DeviceVerificationService } from './device-verification.service';
 import { InteractionService } from './interaction.service';
 import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
@@ -22,7 +24,10 @@ import { SessionCookie } from './session-cookie';
 import { SessionCleanupService } from './session-cleanup.service';
 import { SessionsService } from './sessions.service';
 
-/** The authorization endpoint, login and consent pages, remembered consents and the account page. */
+/**
+ * The authorization endpoint, login and consent pages, remembered consents, the account page, and
+ * the device verification page (RFC 8628 §3.3).
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([ConsentEntity, LoginSessionEntity, AuthorizationRequestEntity]),
@@ -30,7 +35,7 @@ import { SessionsService } from './sessions.service';
     UsersModule,
     TokensModule,
   ],
-  controllers: [AuthorizeController, LoginController, ConsentController, AccountController],
+  controllers: [AuthorizeController, LoginController, ConsentController, AccountController, DeviceController],
   providers: [
     SessionsService,
     SessionCookie,
@@ -43,6 +48,7 @@ import { SessionsService } from './sessions.service';
     LoginService,
     AccountService,
     SessionCleanupService,
+    DeviceVerificationService,
   ],
   exports: [ConsentService, SessionCleanupService],
 })

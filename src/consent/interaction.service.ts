@@ -29,6 +29,7 @@ function approvedOf(pending: AuthorizationRequestEntity, userId: string): Approv
     resources: pending.resources ?? [],
     codeChallenge: pending.codeChallenge,
     codeChallengeMethod: pending.codeChallengeMethod,
+    deviceAuthorizationId: pending.deviceAuthorizationId,
   };
 }
 
@@ -95,6 +96,7 @@ export class InteractionService {
       status: 200,
       view: {
         clientName: pending.client?.name ?? pending.clientId,
+        isDevice: pending.deviceAuthorizationId !== null,
         username: user.username,
         scopes: approvedOf(pending, user.id).scopes,
         resources: approvedOf(pending, user.id).resources,
@@ -115,9 +117,7 @@ export class InteractionService {
     const pending = await this.requests.findPending(field(body, 'interaction'), session.id);
     if (!pending || !(await this.requests.markDecided(pending.interactionHash, session.id))) return NOT_PENDING;
     const userId = session.userId as string;
-    if (decision === 'deny') {
-      return redirectTo(this.issuer.errorRedirect(targetOf(pending), 'access_denied', 'The user denied the request.'));
-    }
+    if (decision === 'deny') return this.answer(pending, userId, 'deny');
     try {
       await this.consents.remember(userId, pending.clientId, approvedOf(pending, userId).scopes);
     } catch (error) {
@@ -126,9 +126,14 @@ export class InteractionService {
     return this.answer(pending, userId);
   }
 
-  private async answer(pending: AuthorizationRequestEntity, userId: string): Promise<PageOutcome> {
+  private async answer(
+    pending: AuthorizationRequestEntity,
+    userId: string,
+    decision: 'allow' | 'deny' = 'allow',
+  ): Promise<PageOutcome> {
+    const approved = approvedOf(pending, userId);
     try {
-      return redirectTo(await this.issuer.issue(approvedOf(pending, userId)));
+      return redirectTo(await (decision === 'allow' ? this.issuer.issue(approved) : this.issuer.deny(approved)));
     } catch (error) {
       return this.serverError(pending, error);
     }

@@ -14,6 +14,7 @@ export interface AuthorizationServerMetadata {
   jwks_uri: string;
   introspection_endpoint: string;
   revocation_endpoint: string;
+  device_authorization_endpoint: string;
   scopes_supported: string[];
   response_types_supported: string[];
   response_modes_supported: string[];
@@ -46,6 +47,8 @@ export class DiscoveryService {
       jwks_uri: `${base}/oauth/jwks`,
       introspection_endpoint: `${base}/oauth/introspect`,
       revocation_endpoint: `${base}/oauth/revoke`,
+      // RFC 8628 §4.
+      device_authorization_endpoint: `${base}/oauth/device_authorization`,
       scopes_supported: scopes.scopes,
       // RFC 9700 §2.1.2: `token` (implicit) only when the operator enabled it.
       response_types_supported: oauth.allowImplicitGrant ? ['code', 'token'] : ['code'],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { AccessTokenEntity } from './access-token.entity';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
+import { DeviceAuthorizationEntity } from './device/device-authorization.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { TransactionsService } from '../database/transactions.service';
 
@@ -12,7 +13,9 @@ export class GrantRevocationService {
 
   /**
    * Withdrawn consent: every refresh and access token the client holds for the user stops working,
-   * and so does any code issued but not yet redeemed (marked spent, so redeeming it is refused).
+   * and so does any code issued but not yet redeemed (marked spent, so redeeming it is refused), and
+   * any device authorization approved but not yet redeemed (denied: the device's next poll gets
+   * access_denied, RFC 8628 §3.5).
    */
   async revokeForUserAndClient(userId: string, clientId: string): Promise<void> {
     const revokedAt = new Date();
@@ -21,6 +24,11 @@ export class GrantRevocationService {
         AuthorizationCodeEntity,
         { userId, clientId, consumedAt: IsNull() },
         { consumedAt: revokedAt },
+      );
+      await manager.update(
+        DeviceAuthorizationEntity,
+        { userId, clientId, status: 'approved', consumedAt: IsNull() },
+        { status: 'denied' },
       );
       await manager.update(RefreshTokenEntity, { userId, clientId, revokedAt: IsNull() }, { revokedAt });
       await manager.update(AccessTokenEntity, { userId, clientId, revokedAt: IsNull() }, { revokedAt });

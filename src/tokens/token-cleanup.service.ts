@@ -6,6 +6,7 @@ import { oauthConfig } from '../config/oauth.config';
 import { deleteExpiredBatch } from '../database/expired-rows';
 import { AccessTokenEntity } from './access-token.entity';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
+import { DeviceAuthorizationEntity } from './device/device-authorization.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 /** Spent codes are kept a while after they expire, so a late replay is still recognised as one. */
@@ -18,6 +19,7 @@ export class TokenCleanupService {
     @InjectRepository(AuthorizationCodeEntity) private readonly codes: Repository<AuthorizationCodeEntity>,
     @InjectRepository(AccessTokenEntity) private readonly accessTokens: Repository<AccessTokenEntity>,
     @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
+    @InjectRepository(DeviceAuthorizationEntity) private readonly devices: Repository<DeviceAuthorizationEntity>,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
   ) {}
 
@@ -30,6 +32,12 @@ export class TokenCleanupService {
       access_tokens: await deleteExpiredBatch(this.accessTokens, new Date(now.getTime() - leewayMs), batchSize),
       // Rotated refresh tokens share their family's expiry, so reuse stays detectable until then.
       refresh_tokens: await deleteExpiredBatch(this.refreshTokens, now, batchSize),
+      // Kept as long as codes: a late poll still finds the row and gets expired_token, not invalid_grant.
+      device_authorizations: await deleteExpiredBatch(
+        this.devices,
+        new Date(now.getTime() - CODE_RETENTION_MS),
+        batchSize,
+      ),
     };
   }
 }

@@ -9,9 +9,14 @@ import { AccessTokenStore } from './access-token-store.service';
 import { AccessTokenVerifier } from './access-token-verifier.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
+import { DeviceAuthorizationController } from './device/device-authorization.controller';
+import { DeviceAuthorizationEntity } from './device/device-authorization.entity';
+import { DeviceAuthorizationService } from './device/device-authorization.service';
+import { DeviceCodesService } from './device/device-codes.service';
 import { GrantRevocationService } from './grant-revocation.service';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { DeviceCodeGrant } from './grants/device-code.grant';
 import { Grant, GRANTS } from './grants/grant.interface';
 import { GrantRegistry } from './grants/grant.registry';
 import { PasswordGrant } from './grants/password.grant';
@@ -32,7 +37,13 @@ import { RedemptionService } from './redemption.service';
 import { RequestedResources } from './grants/requested-resources';
 
 /** A new grant is one class in grants/ and one entry here. */
-export const GRANT_CLASSES = [AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant, PasswordGrant];
+export const GRANT_CLASSES = [
+  AuthorizationCodeGrant,
+  ClientCredentialsGrant,
+  RefreshTokenGrant,
+  PasswordGrant,
+  DeviceCodeGrant,
+];
 
 /** The services other modules use: token storage, signing and verification, revocation, the grant list. */
 const SHARED_SERVICES = [
@@ -41,6 +52,7 @@ const SHARED_SERVICES = [
   AccessTokenSigner,
   AccessTokenVerifier,
   AuthorizationCodesService,
+  DeviceCodesService,
   RefreshTokensService,
   GrantRevocationService,
   GrantRegistry,
@@ -49,12 +61,18 @@ const SHARED_SERVICES = [
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SigningKeyEntity, AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity]),
+    TypeOrmModule.forFeature([
+      SigningKeyEntity,
+      AccessTokenEntity,
+      RefreshTokenEntity,
+      AuthorizationCodeEntity,
+      DeviceAuthorizationEntity,
+    ]),
     JwtModule.register({}),
     forwardRef(() => ClientsModule),
     UsersModule,
   ],
-  controllers: [TokenController, IntrospectionController, RevocationController],
+  controllers: [TokenController, IntrospectionController, RevocationController, DeviceAuthorizationController],
   providers: [
     ...SHARED_SERVICES,
     RedemptionService,
@@ -65,6 +83,7 @@ const SHARED_SERVICES = [
     TokenService,
     IntrospectionService,
     RevocationService,
+    DeviceAuthorizationService,
   ],
   exports: SHARED_SERVICES,
 })

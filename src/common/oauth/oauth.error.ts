@@ -1,6 +1,7 @@
 /**
  * Wire error codes: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 8707 §2,
- * RFC 9700 prompt answers (login_required, consent_required, from OIDC Core §3.1.2.6).
+ * RFC 9700 prompt answers (login_required, consent_required, from OIDC Core §3.1.2.6),
+ * RFC 8628 §3.5 device-flow polling answers (authorization_pending, slow_down, expired_token).
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -20,7 +21,10 @@ export type OAuthErrorCode =
   | 'consent_required'
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
-  | 'invalid_target';
+  | 'invalid_target'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token';
 
 export interface OAuthErrorOptions {
   cause?: unknown;

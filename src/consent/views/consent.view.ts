@@ -3,6 +3,8 @@ import { escapeHtml, hiddenFields, renderLayout } from './layout';
 
 export interface ConsentPage {
   clientName: string;
+  /** The request comes from a device through a user code (RFC 8628). */
+  isDevice: boolean;
   username: string;
   scopes: readonly string[];
   /** RFC 8707: the resources asked for (empty: the default resource). */
@@ -37,9 +39,14 @@ ${items}
 }
 
 export function renderConsentPage(page: ConsentPage, catalog: ConsentCatalog): string {
+  // RFC 8628 §5.4: say that a device asks, so a user tricked into entering someone else's code can tell.
+  const heading = page.isDevice
+    ? `<h1>A device wants to access your account through <strong>${escapeHtml(page.clientName)}</strong></h1>
+<p role="alert" class="alert">Allow only if you started signing in on a device you have with you, and the code you entered is the one it shows.</p>`
+    : `<h1><strong>${escapeHtml(page.clientName)}</strong> wants to access your account</h1>`;
   return renderLayout(
     'Allow access?',
-    `<h1><strong>${escapeHtml(page.clientName)}</strong> wants to access your account</h1>
+    `${heading}
 <p class="muted">Signed in as ${escapeHtml(page.username)}</p>
 <p>If you allow it, this application will be able to:</p>
 ${renderScopeGroups(page, catalog)}

@@ -2,6 +2,7 @@ import { InitialSchema1764360000000 } from './1764360000000-InitialSchema';
 import { LoginSessions1764370000000 } from './1764370000000-LoginSessions';
 import { RateLimits1764380000000 } from './1764380000000-RateLimits';
 import { RetiredKeysKeepPublicPart1764390000000 } from './1764390000000-RetiredKeysKeepPublicPart';
+import { DeviceAuthorizations1764400000000 } from './1764400000000-DeviceAuthorizations';
 import { Resources1764410000000 } from './1764410000000-Resources';
 
 /** Every migration, oldest first; the app and the TypeORM CLI run this same list. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   LoginSessions1764370000000,
   RateLimits1764380000000,
   RetiredKeysKeepPublicPart1764390000000,
+  DeviceAuthorizations1764400000000,
   Resources1764410000000,
 ];
