@@ -21,6 +21,10 @@ describe('wrong methods', () => {
     ['delete', '/.well-known/oauth-authorization-server', 'GET'],
     ['put', '/oauth/authorize', 'GET'],
     ['delete', '/login', 'POST'],
+    // A stateless MCP server has no GET stream (MCP Streamable HTTP transport).
+    ['get', '/mcp', 'POST'],
+    ['delete', '/mcp', 'POST'],
+    ['get', '/oauth/device_authorization', 'POST'],
   ] as const)('%s %s answers 405 with Allow', async (method, path, oneAllowed) => {
     const res = await request(t.server)[method](path);
     expect(res.status).toBe(405);
