@@ -1,27 +1,44 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { CliModule } from './cli/cli.module';
-import { CliError, COMMANDS, USAGE } from './cli/commands';
+import { CliError, COMMANDS, READ_ONLY_COMMANDS, USAGE } from './cli/commands';
 import { OAuthError } from './common/oauth/oauth.error';
+import { toDatabaseConfig } from './config/database.config';
 import { EnvironmentError, loadEnvironment } from './config/env.validation';
+import { assertDatabaseReady, DatabaseNotReadyError } from './database/database-readiness';
 
 /** Runs one admin command: JSON on stdout, a message on stderr and exit 1 on failure. */
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === '--help' || name === 'help') {
+  if (!name) {
+    // No command is a mistake: usage goes where errors go, so a pipe never reads it as output.
+    process.stderr.write(USAGE);
+    return 1;
+  }
+  if (name === '--help' || name === 'help') {
     process.stdout.write(USAGE);
-    return name ? 0 : 1;
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`unknown command "${name}"\n\n${USAGE}`);
     return 1;
   }
+  let env;
   try {
-    loadEnvironment();
+    env = loadEnvironment();
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 1;
+  }
+  if (READ_ONLY_COMMANDS.has(name)) {
+    try {
+      await assertDatabaseReady(toDatabaseConfig(env));
+    } catch (error) {
+      if (!(error instanceof DatabaseNotReadyError)) throw error;
+      process.stderr.write(`${name}: ${error.message}\n`);
+      return 1;
+    }
   }
   let app;
   try {

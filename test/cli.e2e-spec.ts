@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -8,7 +8,7 @@ import { createTestDatabase, isMysqlRun, TestDatabase } from './utils/database';
 import { spawnTollgate, SPAWNING_TEST_TIMEOUT_MS } from './utils/process';
 
 /** Runs one command in-process, like `node dist/cli.js`, capturing stdout and stderr. */
-async function cli(...argv: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
+async function cli(...argv: string[]): Promise<{ code: number; json: unknown; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -22,7 +22,12 @@ async function cli(...argv: string[]): Promise<{ code: number; json: unknown; st
   try {
     const code = await runCli(argv);
     const text = out.join('');
-    return { code, json: code === 0 ? JSON.parse(text) : undefined, stderr: err.join('') };
+    return {
+      code,
+      json: code === 0 && /^[[{]/.test(text) ? JSON.parse(text) : undefined,
+      stdout: text,
+      stderr: err.join(''),
+    };
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
@@ -103,6 +108,10 @@ describe('admin CLI', () => {
     expect(shown.json).toMatchObject({ client_id: client.client_id, name: 'Billing' });
     expect(shown.json).not.toHaveProperty('client_secret');
     expect(JSON.stringify(shown.json)).not.toContain('secret_hash');
+    // clients:create answers what clients:show does, plus the secret this once.
+    const { client_secret: secret, ...createdView } = client;
+    expect(secret).toEqual(expect.any(String));
+    expect(createdView).toEqual(shown.json);
   });
 
   it('creates a public client with no secret and auth method none', async () => {
@@ -136,7 +145,7 @@ describe('admin CLI', () => {
     expect((await cli('clients:delete', client.client_id)).code).toBe(0);
     const gone = await cli('clients:show', client.client_id);
     expect(gone.code).toBe(1);
-    expect(gone.stderr).toMatch(/Unknown client/);
+    expect(gone.stderr).toBe(`clients:show: unknown client '${client.client_id}'\n`);
   });
 
   it.each([
@@ -151,10 +160,19 @@ describe('admin CLI', () => {
     [['clients:create', '--name', 'x', '--bogus'], /Unknown option/],
     [['clients:rotate-secret'], /argument/],
     [['nope:nope'], /unknown command/],
+    [[], /^usage: tollgate/],
   ])('refuses %j with a message on stderr and exit 1', async (argv, message) => {
     const result = await cli(...argv);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('prints usage on stdout, exit 0, when asked for help', async () => {
+    const result = await cli('--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^usage: tollgate/);
+    expect(result.stderr).toBe('');
   });
 
   it('creates and deletes users, hashing passwords with argon2id', async () => {
@@ -176,7 +194,10 @@ describe('admin CLI', () => {
 
     expect((await cli('users:create', '--username', 'alice', '--password', 'another password')).code).toBe(1);
     expect((await cli('users:delete', 'alice')).json).toEqual({ username: 'alice', deleted: true });
-    expect((await cli('users:delete', 'alice')).code).toBe(1);
+    const unknownUser = await cli('users:delete', 'alice');
+    expect(unknownUser.code).toBe(1);
+    // Reads like "unknown client 'x'".
+    expect(unknownUser.stderr).toBe("users:delete: unknown user 'alice'\n");
   });
 
   it('registers, lists, shows and deletes resources, and restricts a client to some (RFC 8707)', async () => {
@@ -285,7 +306,74 @@ describe('admin CLI', () => {
         device_authorizations: expect.any(Number),
         login_sessions: expect.any(Number),
       },
+      is_partial: false,
+      // PRODUCT.md still names the camelCase field: kept alongside until the contract changes.
       isPartial: false,
+    });
+  });
+
+  describe('read-only commands on a database that is not there', () => {
+    /** Runs one command in-process against another DATABASE_URL. */
+    async function cliOn(databaseUrl: string, ...argv: string[]) {
+      process.env.DATABASE_URL = databaseUrl;
+      try {
+        return await cli(...argv);
+      } finally {
+        process.env.DATABASE_URL = url;
+      }
+    }
+
+    it.each(['clients:list', 'resources:list'])(
+      '%s refuses a missing SQLite file and creates nothing',
+      async (command) => {
+        const file = join(directory, 'typo.sqlite');
+        const result = await cliOn(`sqlite:${file}`, command);
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toMatch(new RegExp(`^${command}: no database at .*typo\\.sqlite: check DATABASE_URL`));
+        expect(existsSync(file)).toBe(false);
+      },
+    );
+
+    it('refuses a database without the schema, and leaves it so', async () => {
+      const file = join(directory, 'empty.sqlite');
+      await (await openDatabase(`sqlite:${file}`)).destroy();
+      const result = await cliOn(`sqlite:${file}`, 'clients:show', 'some-client');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^clients:show: the database at .*empty\.sqlite has no Tollgate schema/);
+      const dataSource = await openDatabase(`sqlite:${file}`);
+      try {
+        expect(await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table'")).toEqual([]);
+      } finally {
+        await dataSource.destroy();
+      }
+    });
+
+    it('names an unreachable MySQL server and its cause', async () => {
+      const result = await cliOn('mysql://root@127.0.0.1:1/tollgate', 'clients:list');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^clients:list: cannot reach the database at 127\.0\.0\.1:1\/tollgate: .*ECONNREFUSED/,
+      );
+    });
+
+    (isMysqlRun ? it : it.skip)('refuses a misspelt MySQL database name instead of creating it', async () => {
+      const typo = new URL(url);
+      typo.pathname = `${typo.pathname}_typo`;
+      const name = typo.pathname.slice(1);
+      const result = await cliOn(typo.toString(), 'clients:list');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^clients:list: no database at [^ ]+/${name}: check DATABASE_URL`));
+      const dataSource = await openDatabase(url);
+      try {
+        const rows: unknown[] = await dataSource.query(
+          'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+          [name],
+        );
+        expect(rows).toEqual([]);
+      } finally {
+        await dataSource.destroy();
+      }
     });
   });
 
@@ -302,7 +390,7 @@ describe('admin CLI', () => {
       }).exited();
       expect(failed.code).toBe(1);
       expect(failed.stdout).toBe('');
-      expect(failed.stderr).toMatch(/Unknown client/);
+      expect(failed.stderr).toMatch(/unknown client 'no-such-client'/);
     },
     SPAWNING_TEST_TIMEOUT_MS,
   );

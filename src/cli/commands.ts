@@ -54,17 +54,8 @@ const createClient: Command = async (app, args) => {
     isPkceExempt: values['pkce-exempt'] === true,
     resources: values.resource as string[] | undefined,
   });
-  return {
-    client_id: client.clientId,
-    ...(clientSecret ? { client_secret: clientSecret } : {}),
-    name: client.name,
-    redirect_uris: client.redirectUris,
-    grant_types: client.grantTypes,
-    scope: client.scope,
-    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
-    pkce_exempt: client.isPkceExempt,
-    resources: client.resources,
-  };
+  // The fields of clients:show, plus the secret: shown this once, stored only as a hash.
+  return { ...toClientView(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
 };
 
 const listClients: Command = async (app, args) => {
@@ -154,7 +145,9 @@ const rotateKeys: Command = async (app, args) => {
 
 const cleanup: Command = async (app, args) => {
   parse(args, {});
-  return app.get(MaintenanceService).cleanup();
+  const report = await app.get(MaintenanceService).cleanup();
+  // Output fields are snake_case; PRODUCT.md still names `isPartial`, so it stays until that changes.
+  return { ...report, is_partial: report.isPartial };
 };
 
 /** Every command, by the name PRODUCT.md gives it. */
@@ -174,6 +167,17 @@ export const COMMANDS: Record<string, Command> = {
   'keys:rotate': rotateKeys,
   'maintenance:cleanup': cleanup,
 };
+
+/**
+ * Commands that only read: they refuse a missing or unmigrated database instead of creating one
+ * (a misspelt DATABASE_URL would otherwise answer "no clients"). Write commands migrate as the server does.
+ */
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set([
+  'clients:list',
+  'clients:show',
+  'resources:list',
+  'resources:show',
+]);
 
 export const USAGE = `usage: tollgate <command> [options]
 

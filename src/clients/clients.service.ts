@@ -138,7 +138,7 @@ export class ClientsService {
 
   async getById(clientId: string): Promise<ClientEntity> {
     const client = await this.findById(clientId);
-    if (!client) throw new OAuthError('invalid_request', `Unknown client '${clientId}'`);
+    if (!client) throw new OAuthError('invalid_request', `unknown client '${clientId}'`);
     return client;
   }
 
@@ -162,7 +162,7 @@ export class ClientsService {
   /** Deletes a client; its codes, tokens and consents go with it (ON DELETE CASCADE). */
   async delete(clientId: string): Promise<void> {
     const result = await this.clients.delete({ clientId });
-    if (!result.affected) throw new OAuthError('invalid_request', `Unknown client '${clientId}'`);
+    if (!result.affected) throw new OAuthError('invalid_request', `unknown client '${clientId}'`);
   }
 
   /** RFC 8707: the resources a client is restricted to must be registered (or built in). */
