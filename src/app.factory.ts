@@ -5,9 +5,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { destination as pinoDestination } from 'pino';
 import { Logger } from 'nestjs-pino';
 import { AllowedMethods } from './common/http/allowed-methods';
-import { logRequests } from './common/logging/logger.options';
+import { FrameworkLogger, PinoLoggerService } from './common/logging/framework-logger';
+import { createRootLogger, logRequests } from './common/logging/logger.options';
 import { ROOT_LOGGER } from './common/logging/logging.module';
 import { formBodyParser } from './common/http/form-body.parser';
 import { depthLimitedJsonParser } from './common/http/json-body.parser';
@@ -29,7 +31,7 @@ export function createFastifyAdapter(env: Pick<Environment, 'BODY_LIMIT_BYTES' |
 
 /** Everything an app needs besides its module: plugins, pipes, docs. Shared by main.ts and the tests. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkLogger(app.get(Logger)));
   const settings = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const oauth = app.get<ConfigType<typeof oauthConfig>>(oauthConfig.KEY);
 
@@ -92,6 +94,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 export async function createApp(module: Type<unknown>, env: Environment): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(env), {
     bufferLogs: true,
+    // Until the app's logger exists (and if the boot fails before it does), JSON lines all the same.
+    logger: new FrameworkLogger(new PinoLoggerService(createRootLogger(env.LOG_LEVEL, pinoDestination(1)))),
+    // A failed boot is thrown to main.ts, which reports it in one line, instead of exiting here.
+    abortOnError: false,
   });
   await configureApp(app);
   return app;

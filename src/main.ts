@@ -7,6 +7,7 @@ import { ClientsService } from './clients/clients.service';
 import { appConfig } from './config/app.config';
 import { EnvironmentError, loadEnvironment } from './config/env.validation';
 import { oauthConfig } from './config/oauth.config';
+import { describeCause } from './database/data-source.options';
 import { describeDemo, seedDemoData } from './demo-seed';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { UsersService } from './users/users.service';
@@ -27,22 +28,36 @@ async function bootstrap(): Promise<void> {
   const settings = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const oauth = app.get<ConfigType<typeof oauthConfig>>(oauthConfig.KEY);
 
-  if (!settings.isProduction) {
-    const demo = await seedDemoData(app.get(UsersService), app.get(ClientsService));
+  try {
+    const demo = settings.isProduction ? null : await seedDemoData(app.get(UsersService), app.get(ClientsService));
+    app.get(MaintenanceService).startSchedule();
+    await app.listen(settings.port, settings.host);
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : settings.port;
+    // Boot-time warnings first, then the line operators (and tests) wait for, then the demo banner.
+    app.get(LogFlusher).flush();
+    process.stdout.write(`Tollgate listening on ${settings.host}:${port}, issuer ${oauth.issuer}\n`);
     if (demo) process.stdout.write(describeDemo(demo, oauth.baseUrl));
+  } catch (error) {
+    // Whatever the app logged before failing (a port in use, a failed seed) is written out first.
+    app.get(LogFlusher).flush();
+    throw error;
   }
+}
 
-  app.get(MaintenanceService).startSchedule();
-  await app.listen(settings.port, settings.host);
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : settings.port;
-  // Boot-time warnings first, then the line operators (and tests) wait for.
-  app.get(LogFlusher).flush();
-  process.stdout.write(`Tollgate listening on ${settings.host}:${port}, issuer ${oauth.issuer}\n`);
+/** A failed start in one JSON line on stderr: what failed and why, no stack (the cause says it). */
+function reportFailedStart(error: unknown): void {
+  const code = (error as { code?: unknown } | null)?.code;
+  const line = {
+    level: 60,
+    time: Date.now(),
+    msg: `Tollgate failed to start: ${describeCause(error)}`,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 
 bootstrap().catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`Tollgate failed to start: ${message}\n`);
+  reportFailedStart(error);
   process.exit(1);
 });

@@ -353,7 +353,7 @@ describe('admin CLI', () => {
       const result = await cliOn('mysql://root@127.0.0.1:1/tollgate', 'clients:list');
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        /^clients:list: cannot reach the database at 127\.0\.0\.1:1\/tollgate: .*ECONNREFUSED/,
+        /^clients:list: cannot open the database at 127\.0\.0\.1:1\/tollgate: .*ECONNREFUSED/,
       );
     });
 

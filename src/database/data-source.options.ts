@@ -41,6 +41,29 @@ export function parseMysqlUrl(value: string): MysqlAddress {
   };
 }
 
+/** Where DATABASE_URL points, for messages: a file, or host:port/database (never the password). */
+export function describeDatabase(url: string): string {
+  if (!isMysqlUrl(url)) return sqlitePath(url);
+  const { host, port, database } = parseMysqlUrl(url);
+  return `${host}:${port}/${database}`;
+}
+
+/** The driver's reason, without a stack: `ECONNREFUSED`, `Unknown database 'x'`… */
+export function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  if (error.message) return error.message;
+  if (error instanceof AggregateError && error.errors.length > 0) return describeCause(error.errors[0]);
+  return typeof code === 'string' ? code : error.name;
+}
+
+/** A failure to open the database, naming where (never the password) and why, in one line. */
+export class DatabaseOpenError extends Error {
+  constructor(where: string, cause: unknown) {
+    super(`cannot open the database at ${where}: ${describeCause(cause)}`, { cause });
+  }
+}
+
 /**
  * MySQL or MariaDB? `mysql://` serves both, but TypeORM reads the schema of each differently
  * (MariaDB reports defaults and constraints its own way), so ask the server once at boot. When the
@@ -48,7 +71,11 @@ export function parseMysqlUrl(value: string): MysqlAddress {
  */
 export async function detectMysqlFlavor(db: DatabaseConfig): Promise<MysqlFlavor> {
   const { host, port, user, password, database } = parseMysqlUrl(db.url);
-  const connection = await createConnection({ host, port, user, password, connectTimeout: db.connectTimeoutMs });
+  const connection = await createConnection({ host, port, user, password, connectTimeout: db.connectTimeoutMs }).catch(
+    (error: unknown) => {
+      throw new DatabaseOpenError(describeDatabase(db.url), error);
+    },
+  );
   try {
     if (db.migrationsRun && database) {
       // A fresh server needs no manual step; without the privilege, the connection error below says why.

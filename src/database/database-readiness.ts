@@ -1,27 +1,18 @@
 import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config';
-import { isMysqlUrl, parseMysqlUrl, resolveDataSourceOptions, sqlitePath } from './data-source.options';
+import {
+  DatabaseOpenError,
+  describeCause,
+  describeDatabase,
+  isMysqlUrl,
+  resolveDataSourceOptions,
+  sqlitePath,
+} from './data-source.options';
 import { MIGRATIONS } from './migrations';
 
 /** The database at DATABASE_URL cannot serve a command that must not create or migrate it. */
 export class DatabaseNotReadyError extends Error {}
-
-/** Where DATABASE_URL points, for messages: a file, or host:port/database (never the password). */
-export function describeDatabase(url: string): string {
-  if (!isMysqlUrl(url)) return sqlitePath(url);
-  const { host, port, database } = parseMysqlUrl(url);
-  return `${host}:${port}/${database}`;
-}
-
-/** The driver's reason, without a stack: `ECONNREFUSED`, `Unknown database 'x'`… */
-export function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  if (error.message) return error.message;
-  if (error instanceof AggregateError && error.errors.length > 0) return describeCause(error.errors[0]);
-  return typeof code === 'string' ? code : error.name;
-}
 
 /**
  * Checks, without writing anything, that the database exists and carries every migration: a
@@ -43,7 +34,8 @@ export async function assertDatabaseReady(db: DatabaseConfig): Promise<void> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ER_BAD_DB_ERROR') throw new DatabaseNotReadyError(`no database at ${where}: ${hint}`);
-    throw new DatabaseNotReadyError(`cannot reach the database at ${where}: ${describeCause(error)}`);
+    if (error instanceof DatabaseOpenError) throw new DatabaseNotReadyError(error.message);
+    throw new DatabaseNotReadyError(`cannot open the database at ${where}: ${describeCause(error)}`);
   }
   try {
     const runner = dataSource.createQueryRunner();
