@@ -41,6 +41,8 @@ describe('boot', () => {
     const env = { NODE_ENV: 'development', DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' };
     const result = await (await startServer('dev', env)).stop();
     expectCleanStop(result);
+    // The banner comes after the line that says the server listens, not before it.
+    expect(result.stdout.indexOf('Demo data created')).toBeGreaterThan(result.stdout.indexOf('Tollgate listening on'));
     expect(result.stdout).toMatch(/user: +demo \/ \S+/);
     expect(result.stdout).toMatch(/client_secret: +\S{43}/);
     expect(result.stdout).toMatch(/grant_type=client_credentials/);
@@ -75,6 +77,74 @@ describe('boot', () => {
     } finally {
       await dataSource.destroy();
     }
+  });
+});
+
+describe('start-up output', () => {
+  /** The JSON log lines of some output (the listening line and the demo banner are plain text). */
+  function jsonLines(text: string): Array<Record<string, unknown>> {
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  it('logs a handful of lines at info: route mapping and module loading are debug', async () => {
+    const server = await startServer('info', {
+      NODE_ENV: 'development',
+      DATABASE_URL: 'sqlite::memory:',
+      LOG_LEVEL: 'info',
+    });
+    const result = await server.stop();
+    const beforeListening = result.stdout.slice(0, result.stdout.indexOf('Tollgate listening on'));
+    expect(beforeListening).not.toMatch(/Mapped \{|dependencies initialized|successfully started/);
+    expect(jsonLines(beforeListening).length).toBeLessThanOrEqual(5);
+    expect(result.stdout).toMatch(/Demo data created/);
+  });
+
+  it('reports a port in use in one line, exit 1, without claiming to have started', async () => {
+    const first = await startServer('first', { DATABASE_URL: 'sqlite::memory:' });
+    try {
+      const port = new URL(first.baseUrl).port;
+      // At debug, Nest's start-up lines are there (route mapping), so their absence below is no accident.
+      const second = await spawnTollgate('main', {
+        name: 'second',
+        env: {
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: port,
+          DATABASE_URL: 'sqlite::memory:',
+          LOG_LEVEL: 'debug',
+        },
+      }).exited();
+      expect(second.code).toBe(1);
+      expect(second.stdout).toMatch(/Mapped \{/);
+      expect(`${second.stdout}${second.stderr}`).not.toMatch(/successfully started|listening on/);
+      const failure = second.stderr.trim().split('\n');
+      expect(failure).toHaveLength(1);
+      expect(JSON.parse(failure[0])).toMatchObject({ level: 60, msg: expect.stringMatching(/EADDRINUSE/) });
+      expect(second.stdout).not.toMatch(/EADDRINUSE/);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('names an unreachable database and the cause in one JSON line, with no stack and no colours', async () => {
+    const result = await spawnTollgate('main', {
+      env: { NODE_ENV: 'production', PORT: '0', DATABASE_URL: 'mysql://root@127.0.0.1:1/tollgate', LOG_LEVEL: 'info' },
+    }).exited();
+    expect(result.code).toBe(1);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).not.toContain('\u001b[');
+    expect(output).not.toMatch(/^\s+at /m);
+    const failure = result.stderr.trim().split('\n');
+    expect(failure).toHaveLength(1);
+    expect(JSON.parse(failure[0])).toMatchObject({
+      level: 60,
+      msg: expect.stringMatching(
+        /^Tollgate failed to start: cannot open the database at 127\.0\.0\.1:1\/tollgate: .*ECONNREFUSED/,
+      ),
+    });
   });
 });
 

@@ -23,6 +23,9 @@ export class FrameworkLogger implements LoggerService {
   constructor(private readonly target: LoggerService) {}
 
   log(message: unknown, ...params: unknown[]): void {
+    // "Nest application successfully started" comes before listen(), even when listen then fails:
+    // main.ts prints the line that tells the truth.
+    if (contextOf(params) === 'NestApplication') return;
     if (CHATTY_CONTEXTS.has(contextOf(params) as string)) this.target.debug?.(message, ...params);
     else this.target.log(message, ...params);
   }
