@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -394,4 +395,36 @@ describe('admin CLI', () => {
     },
     SPAWNING_TEST_TIMEOUT_MS,
   );
+
+  describe('entry points', () => {
+    const root = join(__dirname, '..');
+
+    it('leaves npm its voice (install progress) and gives the CLI a bin of its own', () => {
+      const npmrc = join(root, '.npmrc');
+      if (existsSync(npmrc)) expect(readFileSync(npmrc, 'utf8')).not.toMatch(/loglevel\s*=\s*silent/);
+      const { bin } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+      expect(readFileSync(join(root, bin.tollgate), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    });
+
+    // The bin runs the build in dist/, which only the MySQL suite builds first.
+    (isMysqlRun ? it : it.skip)(
+      '`npx tollgate` prints JSON and nothing else',
+      async () => {
+        const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+          const child = spawn('npx', ['--offline', 'tollgate', 'clients:list'], {
+            cwd: root,
+            env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: url },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let stdout = '';
+          child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+          child.on('error', reject);
+          child.on('close', (code) => resolve({ code, stdout }));
+        });
+        expect(result.code).toBe(0);
+        expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
+      },
+      SPAWNING_TEST_TIMEOUT_MS,
+    );
+  });
 });

@@ -54,8 +54,9 @@ const createClient: Command = async (app, args) => {
     isPkceExempt: values['pkce-exempt'] === true,
     resources: values.resource as string[] | undefined,
   });
-  // The fields of clients:show, plus the secret: shown this once, stored only as a hash.
-  return { ...toClientView(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+  // What clients:show prints (read back, as stored), plus the secret: shown this once, stored only as a hash.
+  const stored = await app.get(ClientsService).getById(client.clientId);
+  return { ...toClientView(stored), ...(clientSecret ? { client_secret: clientSecret } : {}) };
 };
 
 const listClients: Command = async (app, args) => {
