@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { destination as pinoDestination } from 'pino';
 import { Logger } from 'nestjs-pino';
+import { API_TAG_DESCRIPTIONS } from './common/api-tags';
 import { AllowedMethods } from './common/http/allowed-methods';
 import { FrameworkLogger, PinoLoggerService } from './common/logging/framework-logger';
 import { createRootLogger, logRequests } from './common/logging/logger.options';
@@ -77,16 +78,14 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useGlobalPipes(new AppValidationPipe());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app as unknown as INestApplication,
-    new DocumentBuilder()
-      .setTitle('Tollgate')
-      .setDescription('OAuth 2.0 authorization server and sample resource server')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .addBasicAuth()
-      .build(),
-  );
+  const documentBuilder = new DocumentBuilder()
+    .setTitle('Tollgate')
+    .setDescription('OAuth 2.0 authorization server and sample resource server')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .addBasicAuth();
+  for (const [name, description] of Object.entries(API_TAG_DESCRIPTIONS)) documentBuilder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app as unknown as INestApplication, documentBuilder.build());
   SwaggerModule.setup('docs', app as unknown as INestApplication, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }
 

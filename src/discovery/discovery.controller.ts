@@ -1,6 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { AuthorizationServerMetadata, DiscoveryService } from './discovery.service';
+import { ApiTags } from '@nestjs/swagger';
+import { API_TAGS } from '../common/api-tags';
 
+@ApiTags(API_TAGS.Discovery)
 @Controller('.well-known')
 export class DiscoveryController {
   constructor(private readonly discovery: DiscoveryService) {}

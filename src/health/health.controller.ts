@@ -2,8 +2,9 @@ import { Controller, Get, HttpException, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { API_TAGS } from '../common/api-tags';
 
-@ApiTags('operations')
+@ApiTags(API_TAGS.Operations)
 @Controller('health')
 export class HealthController {
   constructor(

@@ -10,6 +10,7 @@ import { RequireScopes } from '../resource-server/scopes.decorator';
 import { ScopesGuard } from '../resource-server/scopes.guard';
 import { McpTools, TOOL_SCOPES } from './mcp-tools';
 import { MCP_RESOURCE } from './mcp.resource';
+import { API_TAGS } from '../common/api-tags';
 
 /** The tool a JSON-RPC message (or batch) calls, if any. */
 function calledTools(body: unknown): string[] {
@@ -26,7 +27,7 @@ function calledTools(body: unknown): string[] {
  * `resource_metadata`, and a tool call without its scope answered 403 `insufficient_scope` with
  * the scope to ask for (step-up).
  */
-@ApiTags('sample MCP server')
+@ApiTags(API_TAGS.SampleMcpServer)
 @ApiBearerAuth()
 @Controller('mcp')
 @ForResource(MCP_RESOURCE)

@@ -6,13 +6,14 @@ import { oauthConfig } from '../config/oauth.config';
 import { ResourceCatalog } from '../resources/resource-catalog';
 import { ProtectedResourceMetadataDto } from './dto/protected-resource-metadata.dto';
 import { buildProtectedResourceMetadata, protectedResourceMetadataPath } from './protected-resource-metadata';
+import { API_TAGS } from '../common/api-tags';
 
 /**
  * RFC 9728 §3: the metadata of the resources this server hosts, where their 401 challenges point
  * (`resource_metadata`): at the path-suffixed URL of each (§3.1), and the default resource's also
  * at the bare well-known path.
  */
-@ApiTags('protected resource')
+@ApiTags(API_TAGS.ProtectedResource)
 @Controller('.well-known/oauth-protected-resource')
 export class ProtectedResourceController {
   constructor(

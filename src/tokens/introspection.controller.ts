@@ -6,7 +6,10 @@ import { IntrospectionRequestDto } from './dto/introspection-request.dto';
 import { IntrospectionResponseDto } from './dto/introspection-response.dto';
 import { FormContentTypeGuard } from './form-content-type.guard';
 import { IntrospectionService } from './introspection.service';
+import { ApiTags } from '@nestjs/swagger';
+import { API_TAGS } from '../common/api-tags';
 
+@ApiTags(API_TAGS.Introspection)
 @UseGuards(ThrottlerGuard)
 @Controller('oauth')
 export class IntrospectionController {

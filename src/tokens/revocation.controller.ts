@@ -5,7 +5,10 @@ import { clientAuthenticationRequestOf } from '../clients/client-authentication.
 import { RevocationRequestDto } from './dto/revocation-request.dto';
 import { FormContentTypeGuard } from './form-content-type.guard';
 import { RevocationService } from './revocation.service';
+import { ApiTags } from '@nestjs/swagger';
+import { API_TAGS } from '../common/api-tags';
 
+@ApiTags(API_TAGS.Revocation)
 @UseGuards(ThrottlerGuard)
 @Controller('oauth')
 export class RevocationController {

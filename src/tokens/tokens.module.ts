@@ -31,7 +31,7 @@ import { RevocationController } from './revocation.controller';
 import { RevocationService } from './revocation.service';
 import { TokenCleanupService } from './token-cleanup.service';
 import { TokenIssuer } from './token-issuer.service';
-import { TokenController } from './token.controller';
+import { JwksController, TokenController } from './token.controller';
 import { TokenService } from './token.service';
 import { RedemptionService } from './redemption.service';
 import { RequestedResources } from './grants/requested-resources';
@@ -72,7 +72,13 @@ const SHARED_SERVICES = [
     forwardRef(() => ClientsModule),
     UsersModule,
   ],
-  controllers: [TokenController, IntrospectionController, RevocationController, DeviceAuthorizationController],
+  controllers: [
+    TokenController,
+    JwksController,
+    IntrospectionController,
+    RevocationController,
+    DeviceAuthorizationController,
+  ],
   providers: [
     ...SHARED_SERVICES,
     RedemptionService,

@@ -14,9 +14,10 @@ import { UpdateNoteDto } from './dto/update-note.dto';
 import { USER_DATA_RESOURCE } from './user-data.resource';
 import { NotesService } from './notes.service';
 import { ProfileService } from './profile.service';
+import { API_TAGS } from '../common/api-tags';
 
 /** The sample resource server: the token user's profile and notes. */
-@ApiTags('sample API')
+@ApiTags(API_TAGS.SampleApi)
 @ApiBearerAuth()
 @Controller('api')
 @ForResource(USER_DATA_RESOURCE)

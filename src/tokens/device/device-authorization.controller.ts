@@ -5,7 +5,10 @@ import { clientAuthenticationRequestOf } from '../../clients/client-authenticati
 import { DeviceAuthorizationRequestDto, DeviceAuthorizationResponseDto } from '../dto/device-authorization.dto';
 import { FormContentTypeGuard } from '../form-content-type.guard';
 import { DeviceAuthorizationService } from './device-authorization.service';
+import { ApiTags } from '@nestjs/swagger';
+import { API_TAGS } from '../../common/api-tags';
 
+@ApiTags(API_TAGS.DeviceAuthorization)
 @UseGuards(ThrottlerGuard)
 @Controller('oauth')
 export class DeviceAuthorizationController {
