@@ -65,11 +65,11 @@ export class ClientAuthenticationService {
       (method.isCredential || options.isPublicClientAllowed) &&
       (await method.verify(client, presented));
     if (!isAccepted) {
-      await reservation.settled;
+      await reservation.fail();
       // The same answer for an unknown client, a wrong secret and a wrong method.
       throw OAuthError.invalidClient();
     }
-    await reservation.release();
+    reservation.release();
     return client;
   }
 

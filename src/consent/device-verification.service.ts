@@ -74,10 +74,10 @@ export class DeviceVerificationService {
     }
     const device = await this.deviceCodes.findPendingByUserCode(userCode);
     if (!device) {
-      await reservation.settled;
+      await reservation.fail();
       return form(400, 'That code is not valid or has expired. Check the code on your device.');
     }
-    await reservation.release();
+    reservation.release();
     const interaction = await this.requests.createForDevice(device, session.id);
     return redirectTo(session.userId ? `/consent?interaction=${interaction}` : `/login?interaction=${interaction}`);
   }

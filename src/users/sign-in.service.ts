@@ -41,10 +41,10 @@ export class SignInService {
     // The same answer for an unknown user and a wrong password; verifyPassword spends the same time on both.
     const user = password.length <= MAX_PASSWORD_LENGTH ? await this.users.verifyPassword(username, password) : null;
     if (!user) {
-      await reservation.settled;
+      await reservation.fail();
       return { kind: 'wrong-credentials' };
     }
-    await reservation.release();
+    reservation.release();
     // A success from this address forgets this pair's failures, nobody else's.
     await this.throttle.reset(budgets[0]);
     return { kind: 'signed-in', user };

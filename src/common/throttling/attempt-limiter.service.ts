@@ -40,6 +40,15 @@ export class AttemptLimiter {
 
   /** Counts one failure here at once and in the shared store; resolves when the store has it. */
   recordFailure(key: string, windowSeconds: number, now = Date.now()): Promise<void> {
+    this.hold(key, windowSeconds, now);
+    return this.share(key, windowSeconds, now);
+  }
+
+  /**
+   * Counts one attempt on this instance only, before it is known to fail (P10: parallel attempts
+   * count). Then `share` it if it failed, or `release` it: a success never costs a store write.
+   */
+  hold(key: string, windowSeconds: number, now = Date.now()): void {
     const window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
       this.windows.set(key, { count: 1, endsAt: now + windowSeconds * 1000 });
@@ -47,6 +56,10 @@ export class AttemptLimiter {
     } else {
       window.count += 1;
     }
+  }
+
+  /** Reports a held attempt that failed to the shared store; resolves when the store has it. */
+  share(key: string, windowSeconds: number, now = Date.now()): Promise<void> {
     return this.track(
       this.store.increment(key, windowSeconds, now).then((shared) => {
         const local = this.windows.get(key);
@@ -58,14 +71,10 @@ export class AttemptLimiter {
     );
   }
 
-  /** Takes back one failure counted in advance (a reservation for an attempt that succeeded). */
-  release(key: string, now = Date.now()): Promise<void> {
+  /** Takes back a held attempt that succeeded; the shared store never heard of it. */
+  release(key: string, now = Date.now()): void {
     const window = this.windows.get(key);
-    // Once the window has ended there is nothing left to take back.
-    if (!window || window.endsAt <= now) return Promise.resolve();
-    window.count = Math.max(0, window.count - 1);
-    const windowSeconds = Math.max(1, Math.ceil((window.endsAt - now) / 1000));
-    return this.track(this.store.increment(key, windowSeconds, now, -1).then(() => undefined));
+    if (window && window.endsAt > now) window.count = Math.max(0, window.count - 1);
   }
 
   /** Forgets a key's failures (e.g. after a successful login). */

@@ -19,13 +19,15 @@ export function throttleKey(purpose: string, subject: ThrottleSubject, id: strin
   return address === undefined ? `${purpose}:${subject}:${id}` : `${purpose}:${subject}:${id} ${address}`;
 }
 
-/** A failure counted before a slow check, so that parallel attempts count (P10). */
+/** An attempt counted before a slow check, so that parallel attempts count (P10). */
 export interface Reservation {
-  /** Resolves when the shared store has the failure. */
-  settled: Promise<void>;
-  /** The attempt succeeded: take the failure back. */
-  release(): Promise<void>;
+  /** The attempt failed: report it to the shared store; resolves when the store has it. */
+  fail(): Promise<void>;
+  /** The attempt succeeded: take it back (no store write). */
+  release(): void;
 }
+
+const NOTHING_RESERVED: Reservation = { fail: () => Promise.resolve(), release: () => undefined };
 
 /** A failure counter and its budget: at most `limit` failures per `windowSeconds`. */
 export interface FailureBudget {
@@ -68,15 +70,15 @@ export class Throttle {
   reserve(budgets: readonly FailureBudget[]): Reservation | { blocked: LimitDecision } {
     const blocked = this.firstBlocked(budgets);
     if (blocked) return { blocked };
-    if (!this.limits.isEnabled) return { settled: Promise.resolve(), release: () => Promise.resolve() };
-    const settled = Promise.all(
-      budgets.map((budget) => this.attempts.recordFailure(budget.key, budget.windowSeconds)),
-    ).then(() => undefined);
+    if (!this.limits.isEnabled) return NOTHING_RESERVED;
+    // Counted on this instance now; other instances hear of it only if it fails.
+    for (const budget of budgets) this.attempts.hold(budget.key, budget.windowSeconds);
     return {
-      settled,
-      release: async () => {
-        await settled;
-        await Promise.all(budgets.map((budget) => this.attempts.release(budget.key)));
+      fail: async () => {
+        await Promise.all(budgets.map((budget) => this.attempts.share(budget.key, budget.windowSeconds)));
+      },
+      release: () => {
+        for (const budget of budgets) this.attempts.release(budget.key);
       },
     };
   }
