@@ -209,6 +209,11 @@ describe('resources and audiences (RFC 8707)', () => {
     expect(page.text).toContain('Read your notes');
   });
 
+  it('lists the scopes of registered resources in the RFC 8414 metadata too', async () => {
+    const res = await request(t.server).get('/.well-known/oauth-authorization-server');
+    expect(res.body.scopes_supported).toEqual(expect.arrayContaining(['profile', 'reports:read', 'ledger:read']));
+  });
+
   it('serves each built-in resource’s metadata at its path-suffixed URL (RFC 9728 §3.1)', async () => {
     const res = await request(t.server).get('/.well-known/oauth-protected-resource/api');
     expect(res.status).toBe(200);

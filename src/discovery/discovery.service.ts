@@ -27,19 +27,22 @@ export interface AuthorizationServerMetadata {
   service_documentation: string;
 }
 
-/** Builds the metadata document once, from configuration only (never from request headers). */
+/**
+ * Builds the metadata document once, from configuration only (never from request headers); only
+ * `scopes_supported` follows the resource catalog, which `resources:create` extends at run time.
+ */
 @Injectable()
 export class DiscoveryService {
-  readonly metadata: Readonly<AuthorizationServerMetadata>;
+  private readonly document: Readonly<AuthorizationServerMetadata>;
 
   constructor(
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
     grants: GrantRegistry,
     authMethods: ClientAuthMethodRegistry,
-    scopes: ResourceCatalog,
+    private readonly scopes: ResourceCatalog,
   ) {
     const base = oauth.baseUrl;
-    this.metadata = Object.freeze({
+    this.document = Object.freeze({
       // RFC 8414 §3.3: identical to the issuer identifier that tokens carry.
       issuer: oauth.issuer,
       authorization_endpoint: `${base}/oauth/authorize`,
@@ -64,5 +67,9 @@ export class DiscoveryService {
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${base}/docs`,
     });
+  }
+
+  get metadata(): Readonly<AuthorizationServerMetadata> {
+    return { ...this.document, scopes_supported: this.scopes.scopes };
   }
 }
