@@ -13,6 +13,13 @@ export const TOOL_SCOPES: Readonly<Record<string, string>> = {
   create_note: 'notes:write',
 };
 
+/** Input schemas, built once (the server itself is built per request). */
+const LIST_NOTES_INPUT = { limit: z.number().int().min(1).max(100).optional(), cursor: z.string().max(200).optional() };
+const CREATE_NOTE_INPUT = {
+  title: z.string().min(1).max(TITLE_MAX_LENGTH),
+  body: z.string().max(BODY_MAX_LENGTH).optional(),
+};
+
 function asText(value: unknown) {
   return { content: [{ type: 'text' as const, text: JSON.stringify(value) }] };
 }
@@ -34,7 +41,7 @@ export class McpTools {
       'list_notes',
       {
         description: "The user's notes, newest first (scope notes:read)",
-        inputSchema: { limit: z.number().int().min(1).max(100).optional(), cursor: z.string().max(200).optional() },
+        inputSchema: LIST_NOTES_INPUT,
       },
       async ({ limit, cursor }) => asText(await this.notes.list(principal.userId, { limit, cursor })),
     );
@@ -42,10 +49,7 @@ export class McpTools {
       'create_note',
       {
         description: 'Creates a note for the user (scope notes:write)',
-        inputSchema: {
-          title: z.string().min(1).max(TITLE_MAX_LENGTH),
-          body: z.string().max(BODY_MAX_LENGTH).optional(),
-        },
+        inputSchema: CREATE_NOTE_INPUT,
       },
       async ({ title, body }) => asText(await this.notes.create(principal.userId, { title, body })),
     );

@@ -69,7 +69,7 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const resource = servedResourceOf(context, this.reflector, this.catalog);
+    const resource = this.servedResourceOf(context);
     try {
       const request = context
         .switchToHttp()
@@ -86,6 +86,18 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     } catch (error) {
       throw error instanceof OAuthError ? error.forResource(resource.metadataUrl) : error;
     }
+  }
+
+  /** The route's resource is fixed once the app is built: worked out once per handler, not per request. */
+  private readonly served = new WeakMap<object, ServedResource>();
+
+  private servedResourceOf(context: ExecutionContext): ServedResource {
+    let resource = this.served.get(context.getHandler());
+    if (!resource) {
+      resource = servedResourceOf(context, this.reflector, this.catalog);
+      this.served.set(context.getHandler(), resource);
+    }
+    return resource;
   }
 
   override handleRequest<TUser = Principal>(

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OAuthError } from '../../common/oauth/oauth.error';
+import { refuseStructuredParameters } from '../../common/oauth/parameters';
 import {
   CLIENT_AUTH_METHODS,
   ClientAuthenticationRequest,
@@ -14,7 +15,10 @@ export class ClientAuthMethodRegistry {
 
   constructor(@Inject(CLIENT_AUTH_METHODS) methods: readonly ClientAuthMethod[]) {
     this.methods = new Map(methods.map((method) => [method.name, method]));
+    this.parameterSet = new Set(methods.flatMap((method) => method.parameters));
   }
+
+  private readonly parameterSet: ReadonlySet<string>;
 
   /** Every method's name (RFC 8414 `token_endpoint_auth_methods_supported`). */
   get names(): string[] {
@@ -28,7 +32,7 @@ export class ClientAuthMethodRegistry {
 
   /** Every form parameter some method reads. */
   get parameterNames(): string[] {
-    return [...new Set([...this.methods.values()].flatMap((method) => method.parameters))];
+    return [...this.parameterSet];
   }
 
   find(name: string): ClientAuthMethod | undefined {
@@ -41,6 +45,8 @@ export class ClientAuthMethodRegistry {
    * client authentication at all is invalid_client (§5.2).
    */
   read(request: ClientAuthenticationRequest): { method: ClientAuthMethod; presented: PresentedClient } {
+    // HY-03 (RFC 6749 §3.1): no `client_id[x]=…` shapes for any parameter a method reads.
+    refuseStructuredParameters(request.parameters, this.parameterSet);
     const used: Array<{ method: ClientAuthMethod; presented: PresentedClient }> = [];
     for (const method of this.methods.values()) {
       const presented = method.read(request);

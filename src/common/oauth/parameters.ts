@@ -5,11 +5,11 @@ export type RawParameters = Readonly<Record<string, unknown>>;
 
 /**
  * Reads one parameter by hand, under the rules the validation pipe applies to DTOs: RFC 6749 §3.1,
- * a parameter without a value counts as omitted and one sent twice (or in a qs-style shape such as
- * `client_id[a]=b`) is invalid_request; longer than `maxLength` is invalid_request too.
+ * a parameter without a value counts as omitted and one sent twice is invalid_request; longer than
+ * `maxLength` is invalid_request too. Qs-style shapes (`client_id[a]=b`) are refused once per request
+ * by the caller, with refuseStructuredParameters.
  */
 export function readParameter(parameters: RawParameters, name: string, maxLength: number): string | undefined {
-  refuseStructuredParameters(parameters, [name]);
   if (!Object.hasOwn(parameters, name)) return undefined;
   const value = parameters[name];
   if (Array.isArray(value)) throw OAuthError.invalidRequest(`Parameter '${name}' must not be repeated`);

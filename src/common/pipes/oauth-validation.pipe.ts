@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { OAuthError } from '../oauth/oauth.error';
+import { RawParameters, refuseStructuredParameters } from '../oauth/parameters';
 
 const OAUTH_PARAMETERS = Symbol('oauth-parameters');
 
@@ -71,22 +72,14 @@ export class AppValidationPipe implements PipeTransform {
 
 function withoutEmptyValues(value: unknown, metatype: abstract new (...args: never[]) => unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  refuseStructuredParameters(value as RawParameters, declaredParameters(metatype));
   const result: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    const bracketed = /^([^[\]]+)\[.*\]$/.exec(key);
-    if (bracketed && isDeclaredParameter(metatype, bracketed[1])) {
-      throw OAuthError.invalidRequest(`Parameter '${bracketed[1]}' must be a single value`);
-    }
     // RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted."
     if (field === '') continue;
     result[key] = field;
   }
   return result;
-}
-
-/** Whether the DTO declares this parameter (through its class-validator decorators). */
-function isDeclaredParameter(metatype: abstract new (...args: never[]) => unknown, name: string): boolean {
-  return declaredParameters(metatype).includes(name);
 }
 
 /** The parameter names a DTO declares through its class-validator decorators. */

@@ -2,7 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, Key
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, Not, Repository } from 'typeorm';
+import { IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { appConfig } from '../../config/app.config';
 import { oauthConfig } from '../../config/oauth.config';
 import { KeyEncryption } from './key-encryption';
@@ -146,7 +146,12 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async readKeys(): Promise<void> {
-    const rows = await this.repository.find({ order: { createdAt: 'DESC' } });
+    // Keys retired longer ago than any token lives are kept for the record only: not loaded.
+    const publishedSince = new Date(Date.now() - this.retiredKeyGraceMs());
+    const rows = await this.repository.find({
+      where: [{ retiredAt: IsNull() }, { retiredAt: MoreThan(publishedSince) }],
+      order: { createdAt: 'DESC' },
+    });
     this.keys = rows.map((row) => this.load(row));
     this.loadedAt = Date.now();
   }
