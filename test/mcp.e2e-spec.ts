@@ -1,4 +1,4 @@
-import { auth, OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth, OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type {
@@ -11,7 +11,7 @@ import { createTestApp, TestApp } from './utils/app';
 import { findFreePort } from './utils/browser';
 import { createClient, createUser, mintAccessToken, TestClient } from './utils/fixtures';
 import { decodeJwt } from './utils/jwt';
-import { locationOf, signIn, TestBrowser } from './utils/session';
+import { decide, locationOf, signIn, TestBrowser } from './utils/session';
 
 const CALLBACK = 'http://127.0.0.1:9/callback';
 
@@ -90,6 +90,19 @@ describe('POST /mcp with the MCP SDK client (MCP authorization, RFC 8707, RFC 97
     await t.close();
   });
 
+  /** The user's part, in a browser: sign in, see the MCP server named on the consent page, allow. */
+  async function userAllows(authorizationUrl: URL): Promise<string> {
+    const browser = new TestBrowser(t);
+    const login = locationOf(await browser.get(authorizationUrl.pathname + authorizationUrl.search));
+    const consent = locationOf(await signIn(browser, 'u1', undefined, login.pathname + login.search));
+    expect(consent.pathname).toBe('/consent');
+    const page = await browser.get(consent.pathname + consent.search);
+    expect(page.text).toContain('Tollgate sample MCP server');
+    const callback = locationOf(await decide(browser, consent.pathname + consent.search, 'allow'));
+    expect(callback.origin + callback.pathname).toBe(CALLBACK);
+    return callback.searchParams.get('code') as string;
+  }
+
   it('discovers, signs in, consents, gets a token for $ISSUER/mcp and calls every tool', async () => {
     const provider = new PreRegisteredClient(client.clientId);
     // RFC 9728 discovery from the 401, RFC 8414 metadata, PKCE, `resource`: all the SDK's own doing.
@@ -98,26 +111,9 @@ describe('POST /mcp with the MCP SDK client (MCP authorization, RFC 8707, RFC 97
     expect(authorizationUrl.origin + authorizationUrl.pathname).toBe(`${issuer}/oauth/authorize`);
     expect(authorizationUrl.searchParams.get('resource')).toBe(mcpUrl.href);
 
-    // The user's part, in a browser: sign in, then allow on the consent page.
-    const browser = new TestBrowser(t);
-    const start = await browser.get(authorizationUrl.pathname + authorizationUrl.search);
-    const login = locationOf(start);
-    const consent = locationOf(await signIn(browser, 'u1', undefined, login.pathname + login.search));
-    expect(consent.pathname).toBe('/consent');
-    const page = await browser.get(consent.pathname + consent.search);
-    expect(page.text).toContain('Tollgate sample MCP server');
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1] as string;
-    const decided = await browser.postForm('/consent', {
-      decision: 'allow',
-      csrf_token: csrf,
-      interaction: consent.searchParams.get('interaction') as string,
-    });
-    const callback = locationOf(decided);
-    expect(callback.origin + callback.pathname).toBe(CALLBACK);
-
-    expect(
-      await auth(provider, { serverUrl: mcpUrl, authorizationCode: callback.searchParams.get('code') as string }),
-    ).toBe('AUTHORIZED');
+    expect(await auth(provider, { serverUrl: mcpUrl, authorizationCode: await userAllows(authorizationUrl) })).toBe(
+      'AUTHORIZED',
+    );
     const accessToken = provider.tokens()?.access_token as string;
     expect(decodeJwt(accessToken).claims.aud).toBe(mcpUrl.href);
 
@@ -157,6 +153,40 @@ describe('POST /mcp with the MCP SDK client (MCP authorization, RFC 8707, RFC 97
       .send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     expect(refused.status).toBe(401);
     expect(refused.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('lets the SDK client step up: a 403 insufficient_scope makes it ask the user for the larger scope', async () => {
+    const provider = new PreRegisteredClient(client.clientId);
+    const readOnly = await mintAccessToken(t, {
+      clientId: client.clientId,
+      userId,
+      scope: 'notes:read',
+      audience: [mcpUrl.href],
+    });
+    provider.saveTokens({ access_token: readOnly.accessToken, token_type: 'Bearer' });
+    const mcp = new Client({ name: 'tollgate-test', version: '1.0.0' });
+    await mcp.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
+    try {
+      await mcp.callTool({ name: 'list_notes', arguments: {} });
+      // The SDK reads the challenge's scope and starts an authorization for it.
+      await expect(mcp.callTool({ name: 'create_note', arguments: { title: 'x' } })).rejects.toThrow(UnauthorizedError);
+    } finally {
+      await mcp.close();
+    }
+    const authorizationUrl = provider.authorizationUrl as URL;
+    expect(authorizationUrl.searchParams.get('scope')).toBe('notes:read notes:write');
+    expect(await auth(provider, { serverUrl: mcpUrl, authorizationCode: await userAllows(authorizationUrl) })).toBe(
+      'AUTHORIZED',
+    );
+    const stepped = new Client({ name: 'tollgate-test', version: '1.0.0' });
+    await stepped.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
+    try {
+      const created = await stepped.callTool({ name: 'create_note', arguments: { title: 'After step-up' } });
+      expect(created.isError).not.toBe(true);
+      expect(JSON.stringify(created.content)).toContain('After step-up');
+    } finally {
+      await stepped.close();
+    }
   });
 
   it('answers a tool call without its scope with 403 insufficient_scope naming the scope (step-up)', async () => {

@@ -153,6 +153,7 @@ export class ClientsService {
   /** Replaces the secret of a confidential client; the old one stops working at once. */
   async rotateSecret(clientId: string): Promise<string> {
     const client = await this.getById(clientId);
+    // RFC 6749 §2.1: a public client has no credentials to rotate.
     if (client.isPublic) throw new OAuthError('invalid_request', 'A public client has no secret');
     const clientSecret = randomToken(32);
     await this.clients.update({ clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: new Date() });
@@ -185,6 +186,7 @@ export class ClientsService {
     if (!method) {
       throw metadataError(`token_endpoint_auth_method must be one of ${this.authMethods.names.join(', ')}`);
     }
+    // RFC 7591 §2 token_endpoint_auth_method: `none` is exactly the public client (RFC 6749 §2.1).
     if (isPublic === method.isCredential) {
       throw metadataError('a public client authenticates with "none", a confidential client with a credential');
     }
@@ -204,6 +206,7 @@ export class ClientsService {
       if (problem) throw new OAuthError('invalid_redirect_uri', `redirect_uri '${uri}' ${problem}`);
     }
     const redirected = descriptors.filter((grant) => grant?.usesRedirectUri).map((grant) => grant?.grantType);
+    // RFC 6749 §3.1.2.2: clients of redirect-based grants register their redirect URIs.
     if (redirected.length > 0 && redirectUris.length === 0) {
       throw new OAuthError('invalid_redirect_uri', `${redirected.join(' and ')} clients need a redirect URI`);
     }

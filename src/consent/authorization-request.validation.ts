@@ -124,6 +124,7 @@ export async function checkAuthorizationRequest(
   if (stateParam.kind === 'value' && state === null) {
     return fail('invalid_request', `The state parameter is longer than ${MAX_STATE_LENGTH} characters.`);
   }
+  // RFC 8707 §2: `resource` alone may be sent more than once.
   const repeated = Object.keys(params).find((name) => name !== 'resource' && read(params, name).kind === 'repeated');
   if (repeated !== undefined) return fail('invalid_request', `The ${repeated} parameter is repeated.`);
 

@@ -48,6 +48,7 @@ export class McpController {
       .map((tool) => TOOL_SCOPES[tool])
       .filter((scope): scope is string => scope !== undefined && !principal.scopes.includes(scope));
     if (missing.length > 0) {
+      // RFC 6750 §3.1: insufficient_scope (403), with the scope the request needs (MCP step-up).
       throw new OAuthError('insufficient_scope', `This tool needs the scope ${missing.join(' ')}`, {
         challenge: 'Bearer',
         scope: [...new Set([...principal.scopes, ...missing])].join(' '),

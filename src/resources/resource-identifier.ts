@@ -16,7 +16,9 @@ export function resourceIdentifierProblem(value: string): string | undefined {
     return 'is not an absolute URI';
   }
   // `new URL` also accepts `mailto:x` and the like: a resource is a server, reached over http(s).
+  // RFC 8707 §2: the resource server is reached over http(s); other schemes name no API.
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'is not an http or https URI';
+  // RFC 9110 §4.2.4: user information in an http(s) URI is deprecated and must not identify a resource.
   if (url.username || url.password) return 'has user information';
   return undefined;
 }

@@ -90,6 +90,7 @@ export class IntrospectionService {
       exp: Math.floor(record.expiresAt.getTime() / 1000),
       iat: Math.floor(record.createdAt.getTime() / 1000),
       iss: this.oauth.issuer,
+      // RFC 7662 §2.2: aud is optional; a refresh token is for the authorization server itself.
       aud: this.oauth.issuer,
       jti: record.id,
     };

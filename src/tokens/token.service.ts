@@ -33,6 +33,7 @@ export class TokenService {
   async exchange(request: ClientAuthenticationRequest): Promise<TokenResponseDto> {
     refuseStructuredParameters(request.parameters, this.knownParameters);
     const grantType = readParameter(request.parameters, 'grant_type', 100);
+    // RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6: grant_type is REQUIRED in every token request.
     if (grantType === undefined) throw OAuthError.invalidRequest('grant_type is required');
     const grant = this.grants.get(grantType);
     const parameters = await validateOAuthParameters(grant.parameters, request.parameters);

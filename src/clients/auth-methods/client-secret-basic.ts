@@ -28,6 +28,7 @@ export class ClientSecretBasic implements ClientAuthMethod {
   read({ authorization, parameters }: ClientAuthenticationRequest): PresentedClient | undefined {
     if (authorization === undefined) return undefined;
     const match = BASIC_HEADER.exec(authorization);
+    // RFC 4648 §4: base64 comes in whole 4-character groups.
     if (!match || match[1].length % 4 !== 0) {
       throw OAuthError.invalidRequest('The Authorization header must use the Basic scheme with client credentials');
     }

@@ -95,6 +95,7 @@ export class AuthorizationCodeGrant implements Grant<AuthorizationCodeParameters
       }
       return presented === bound ? undefined : OAuthError.invalidGrant('redirect_uri does not match');
     }
+    // RFC 6749 §4.1.3: a redirect_uri sent now, though omitted before, must still be a registered one.
     if (presented !== undefined && !isRegisteredRedirectUri(presented, client.redirectUris)) {
       return OAuthError.invalidGrant('redirect_uri does not match');
     }
