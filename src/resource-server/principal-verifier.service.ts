@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { parseScope } from '../common/oauth/scopes';
-import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import { AccessTokenClaims, audiencesOf } from '../tokens/access-token-claims';
 import { AccessTokenStore } from '../tokens/access-token-store.service';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.service';
 import type { Principal } from './principal';
@@ -20,7 +20,7 @@ export function toPrincipal(claims: AccessTokenClaims): Principal {
     userId: claims.sub === claims.client_id ? null : claims.sub,
     clientId: claims.client_id,
     scopes: parseScope(typeof claims.scope === 'string' ? claims.scope : '') ?? [],
-    audiences: typeof claims.aud === 'string' ? [claims.aud] : claims.aud,
+    audiences: audiencesOf(claims.aud),
     jti: claims.jti,
     expiresAt: new Date(claims.exp * 1000),
   };

@@ -13,3 +13,8 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
 }
+
+/** The resources a token is for, as a list whether `aud` is one string or an array (RFC 7519 §4.1.3). */
+export function audiencesOf(aud: string | readonly string[]): readonly string[] {
+  return typeof aud === 'string' ? [aud] : aud;
+}

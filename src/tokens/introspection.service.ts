@@ -5,6 +5,7 @@ import { FailureBudget, Throttle, throttleKey } from '../common/throttling/throt
 import { limitsConfig } from '../config/limits.config';
 import { oauthConfig } from '../config/oauth.config';
 import { ResourceCatalog } from '../resources/resource-catalog';
+import { audiencesOf } from './access-token-claims';
 import { AccessTokenStore } from './access-token-store.service';
 import { AccessTokenVerifier } from './access-token-verifier.service';
 import { IntrospectionRequestDto } from './dto/introspection-request.dto';
@@ -73,8 +74,9 @@ export class IntrospectionService {
 
   private mayIntrospect(callerId: string, tokenClientId: string, aud: string | string[]): boolean {
     if (callerId === tokenClientId) return true;
-    const audiences = typeof aud === 'string' ? [aud] : aud;
-    return audiences.some((identifier) => this.catalog.get(identifier)?.introspectors.includes(callerId) === true);
+    return audiencesOf(aud).some(
+      (identifier) => this.catalog.get(identifier)?.introspectors.includes(callerId) === true,
+    );
   }
 
   /** Refresh tokens are only ever presented by their own client, so only it may introspect them. */

@@ -4,7 +4,7 @@ import type { LimitDecision } from '../common/throttling/attempt-limiter.service
 import { FailureBudget, Throttle, throttleKey } from '../common/throttling/throttle.service';
 import { limitsConfig } from '../config/limits.config';
 import type { UserEntity } from './user.entity';
-import { UsersService } from './users.service';
+import { MAX_PASSWORD_LENGTH, UsersService } from './users.service';
 
 /** Failed sign-ins are counted in windows of this length (RFC 6819 §4.4.3.6). */
 export const SIGN_IN_FAILURE_WINDOW_SECONDS = 15 * 60;
@@ -12,8 +12,6 @@ export const SIGN_IN_FAILURE_WINDOW_SECONDS = 15 * 60;
 export const USERNAME_CEILING_FACTOR = 10;
 /** One address may spend this many usernames' budgets (password spraying) before it is refused too. */
 export const ADDRESS_CEILING_FACTOR = 10;
-/** UsersService.create accepts no longer password; a longer one cannot be right. */
-const MAX_PASSWORD_LENGTH = 1000;
 
 export type SignInOutcome =
   | { kind: 'signed-in'; user: UserEntity }

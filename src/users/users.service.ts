@@ -9,6 +9,9 @@ import { UserEntity } from './user.entity';
 /** RFC 6749 §10.14 and HY-06: usernames are printable, no controls, no invisible or bidi characters. */
 const USERNAME_PATTERN = /^[\p{L}\p{N}._@+-]{1,100}$/u;
 
+/** Longest password accepted; a longer one cannot be right (and is not worth hashing). */
+export const MAX_PASSWORD_LENGTH = 1000;
+
 /** Resource owners and their passwords (argon2id). */
 @Injectable()
 export class UsersService {
@@ -23,8 +26,8 @@ export class UsersService {
     if (!USERNAME_PATTERN.test(username)) {
       throw OAuthError.invalidRequest('username must be 1 to 100 letters, digits or . _ @ + -');
     }
-    if (password.length < 8 || password.length > 1000) {
-      throw OAuthError.invalidRequest('password must be 8 to 1000 characters');
+    if (password.length < 8 || password.length > MAX_PASSWORD_LENGTH) {
+      throw OAuthError.invalidRequest(`password must be 8 to ${MAX_PASSWORD_LENGTH} characters`);
     }
     if (await this.users.existsBy({ username })) {
       throw OAuthError.invalidRequest(`user '${username}' already exists`);

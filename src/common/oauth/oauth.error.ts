@@ -89,6 +89,11 @@ export class OAuthError extends Error {
     });
   }
 
+  /** RFC 6585 §4: too many requests (or failures); try again after `retryAfterSeconds`. */
+  static tooMany(description: string, retryAfterSeconds: number): OAuthError {
+    return new OAuthError('temporarily_unavailable', description, { status: 429, retryAfterSeconds });
+  }
+
   static invalidTarget(description: string): OAuthError {
     return new OAuthError('invalid_target', description);
   }

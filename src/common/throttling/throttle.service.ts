@@ -115,8 +115,5 @@ export class Throttle {
 }
 
 function tooMany(description: string, decision: LimitDecision): OAuthError {
-  return new OAuthError('temporarily_unavailable', description, {
-    status: 429,
-    retryAfterSeconds: decision.retryAfterSeconds,
-  });
+  return OAuthError.tooMany(description, decision.retryAfterSeconds);
 }

@@ -66,7 +66,7 @@ export class DeviceCodeGrant implements Grant<DeviceCodeParametersDto> {
           grantId: approved.grantId,
           scope: approved.scope,
           // RFC 8707: the resources the device asked for (the token endpoint takes no narrowing here).
-          resources: this.resources.grantedOf(approved.resources) ?? [],
+          resources: this.resources.grantedOf(approved.resources),
           hasRefreshToken: client.grantTypes.includes('refresh_token'),
         }),
     );

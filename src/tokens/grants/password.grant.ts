@@ -8,6 +8,7 @@ import { MAX_RESOURCE_IDENTIFIER_LENGTH } from '../../resources/resource-identif
 import { MAX_RESOURCES_PER_REQUEST } from '../../resources/resource-indicators';
 import { oauthConfig } from '../../config/oauth.config';
 import { SignInService } from '../../users/sign-in.service';
+import { MAX_PASSWORD_LENGTH } from '../../users/users.service';
 import { TokenResponseDto } from '../dto/token-response.dto';
 import { TokenIssuer } from '../token-issuer.service';
 import { Grant, TokenRequestContext } from './grant.interface';
@@ -18,7 +19,7 @@ export class PasswordParametersDto {
   @RequiredParameter(200)
   username: string;
 
-  @RequiredParameter(1000)
+  @RequiredParameter(MAX_PASSWORD_LENGTH)
   password: string;
 
   @OptionalParameter(1000)
@@ -57,10 +58,7 @@ export class PasswordGrant implements Grant<PasswordParametersDto> {
     // RFC 6749 §4.3.2: the server MUST protect this endpoint against brute force attacks.
     const attempt = await this.signIn.attempt(parameters.username, parameters.password, context.remoteAddress);
     if (attempt.kind === 'throttled') {
-      throw new OAuthError('temporarily_unavailable', 'Too many failed sign-in attempts', {
-        status: 429,
-        retryAfterSeconds: attempt.decision.retryAfterSeconds,
-      });
+      throw OAuthError.tooMany('Too many failed sign-in attempts', attempt.decision.retryAfterSeconds);
     }
     // RFC 6749 §5.2: invalid resource owner credentials are invalid_grant.
     if (attempt.kind === 'wrong-credentials') throw OAuthError.invalidGrant('The username or password is incorrect');

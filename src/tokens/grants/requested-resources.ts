@@ -14,17 +14,16 @@ export class RequestedResources {
   async resolve(
     client: Pick<ClientEntity, 'resources'>,
     requested: readonly string[] | undefined,
-    granted?: readonly string[] | null,
+    granted?: readonly string[],
   ): Promise<string[]> {
-    const resolution = await resolveResourceIndicators(this.catalog, client, requested, this.grantedOf(granted));
+    const resolution = await resolveResourceIndicators(this.catalog, client, requested, granted);
     // RFC 8707 §2: an unacceptable resource is invalid_target.
     if ('problem' in resolution) throw OAuthError.invalidTarget(resolution.problem);
     return resolution.resources;
   }
 
   /** An authorization from before resources were recorded was for the default resource. */
-  grantedOf(granted: readonly string[] | null | undefined): readonly string[] | undefined {
-    if (granted === undefined) return undefined;
+  grantedOf(granted: readonly string[] | null): readonly string[] {
     return granted ?? [this.catalog.defaultResource];
   }
 
