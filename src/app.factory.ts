@@ -18,6 +18,7 @@ import { AppValidationPipe } from './common/pipes/oauth-validation.pipe';
 import { appConfig } from './config/app.config';
 import { oauthConfig } from './config/oauth.config';
 import { Environment } from './config/env.validation';
+import { logoOrigin } from './consent/views/brand';
 
 /** The Fastify adapter with the limits every instance runs with. */
 export function createFastifyAdapter(env: Pick<Environment, 'BODY_LIMIT_BYTES' | 'TRUST_PROXY'>): FastifyAdapter {
@@ -39,6 +40,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyCookie);
   // helmet's middleware is built once here; rebuilding it per request (as the Fastify wrapper
   // does) costs more than serving a bearer-checked API call.
+  // The operator's logo (BRAND_LOGO_URL) may load from its own https origin.
+  const logo = logoOrigin(settings.brand);
+  const brandLogoOrigins = logo === undefined ? [] : [logo];
   const securityHeaders = helmet({
     // Pages set their own, stricter headers; the API answers JSON that no browser should frame.
     contentSecurityPolicy: {
@@ -48,7 +52,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
         // CSP3 §2.3.1: a host-source cannot name an IPv6 literal (Chromium refuses `http://[::1]:*`),
         // so native apps on IPv6 loopback are not listed; RFC 8252 §7.3 apps use 127.0.0.1.
         formAction: ["'self'", 'https:', 'http://127.0.0.1:*', 'http://localhost:*'],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', ...brandLogoOrigins],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
       },

@@ -182,7 +182,9 @@ describe('account page', () => {
       const page = await browser.get('/account');
       const res = await browser.postForm('/logout', { csrf_token: inputValue(page.text, 'csrf_token') });
       expect(res.status).toBe(303);
-      expect(res.headers.location).toBe('/login');
+      expect(res.headers.location).toBe('/login?signed_out=1');
+      const landing = await browser.get(res.headers.location as string);
+      expect(landing.text).toContain('You have signed out.');
       const cleared = (res.headers['set-cookie'] as unknown as string[]).find((line) =>
         line.startsWith('tollgate_session='),
       );

@@ -7,6 +7,7 @@ import {
   findFreePort,
   isChromiumInstalled,
   launchChromium,
+  PageInspector,
   RedirectReceiver,
   startRedirectReceiver,
 } from './utils/browser';
@@ -78,13 +79,28 @@ describeInBrowser('authorization code flow in a browser', () => {
     }).toString();
 
     const page = await browser.newPage();
+    const inspector = new PageInspector(page);
+    await page.goto(`${issuer}/`);
+    expect(await page.textContent('h1')).toBe('Sign-in and authorization server');
+    await inspector.capture('home');
+
     await page.goto(authorizationUrl.href);
     expect(new URL(page.url()).pathname).toBe('/login');
-    await page.getByLabel('Username').fill('alice');
+    expect(await page.textContent('main')).toContain('Sign in to continue to Browser test client');
+    await inspector.capture('login');
+    // Keyboard only: the username field has focus, Tab moves to the password, Enter submits.
+    await page.keyboard.type('alice');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not the password');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[role=alert]');
+    expect(await page.textContent('main')).toContain('Sign in to continue to Browser test client');
+    await inspector.capture('login-wrong-password');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     await page.waitForURL((url) => url.pathname === '/consent');
+    await inspector.capture('consent');
     expect(await page.textContent('h1')).toContain('Browser test client');
     expect(await page.textContent('body')).toContain('See your username');
     expect(await page.textContent('body')).toContain('Read your notes');
@@ -125,6 +141,7 @@ describeInBrowser('authorization code flow in a browser', () => {
     // The account page lists the client; revoking it makes the access token useless.
     await page.goto(`${issuer}/account`);
     expect(await page.textContent('body')).toContain('Browser test client');
+    await inspector.capture('account');
     await page.getByRole('button', { name: 'Revoke access' }).click();
     await page.waitForURL((url) => url.pathname === '/account');
     expect(await page.textContent('body')).toContain('No application has access to your account.');
@@ -145,19 +162,36 @@ describeInBrowser('authorization code flow in a browser', () => {
       await oauth.deviceAuthorizationRequest(as, tvClient, oauth.None(), { scope: 'profile' }, options),
     );
     await page.goto(device.verification_uri);
+    await inspector.capture('device');
     await page.getByLabel('Code').fill(device.user_code.toLowerCase());
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL((url) => url.pathname === '/consent');
     expect(await page.textContent('h1')).toContain('A device wants to access your account');
     expect(await page.textContent('h1')).toContain('Browser test TV');
+    await inspector.capture('consent-device');
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL((url) => url.pathname === '/device/result');
     expect(await page.textContent('body')).toContain('You may return to your device');
+    await inspector.capture('device-result');
     const deviceTokens = await oauth.processDeviceCodeResponse(
       as,
       tvClient,
       await oauth.deviceCodeGrantRequest(as, tvClient, oauth.None(), device.device_code, options),
     );
     expect(deviceTokens.scope).toBe('profile');
+
+    // An error the server shows itself (never a redirect to an unverified client).
+    await page.goto(`${issuer}/oauth/authorize?response_type=code&client_id=nobody`);
+    expect(await page.textContent('[role=alert]')).toBeTruthy();
+    await inspector.capture('error');
+
+    // Signing out lands on a page that says so.
+    await page.goto(`${issuer}/account`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    expect(await page.textContent('[role=status]')).toBe('You have signed out.');
+    await inspector.capture('signed-out');
+
+    expect(inspector.problems).toEqual([]);
   });
 });

@@ -208,6 +208,31 @@ describe('GET/POST /login', () => {
       return { res, elapsedMs, csrf: inputValue(page.text, 'csrf_token') as string };
     }
 
+    it('keeps naming the application after a wrong password', async () => {
+      const client = await createClient(t, { name: 'Notes for Teams' });
+      const { challenge } = pkcePair();
+      const browser = new TestBrowser(t);
+      const start = await browser.get(
+        authorizePath({
+          response_type: 'code',
+          client_id: client.clientId,
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        }),
+      );
+      const form = await browser.get(locationOf(start).pathname + locationOf(start).search);
+      expect(form.text).toContain('Sign in to continue to <strong>Notes for Teams</strong>');
+      const res = await browser.postForm('/login', {
+        username: 'u1',
+        password: 'wrong password',
+        csrf_token: inputValue(form.text, 'csrf_token'),
+        interaction: inputValue(form.text, 'interaction'),
+      });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('Wrong username or password.');
+      expect(res.text).toContain('Sign in to continue to <strong>Notes for Teams</strong>');
+    });
+
     it('answers an unknown user and a wrong password the same way', async () => {
       const unknown = await failedLogin('nobody', PASSWORD);
       const wrong = await failedLogin('u1', 'wrong password');

@@ -15,6 +15,7 @@ export const appConfig = registerAs('app', () => {
     cleanupIntervalSeconds: env.CLEANUP_INTERVAL_SECONDS,
     cleanupBatchSize: env.CLEANUP_BATCH_SIZE,
     cleanupMaxBatches: env.CLEANUP_MAX_BATCHES,
+    brand: { name: env.BRAND_NAME, logoUrl: env.BRAND_LOGO_URL, color: env.BRAND_COLOR },
   };
 });
 

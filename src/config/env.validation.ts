@@ -131,6 +131,25 @@ export class EnvironmentVariables {
   @Flag()
   TRUST_PROXY = false;
 
+  /** Product name on the sign-in, consent and account pages (header and titles). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(60)
+  BRAND_NAME = 'Tollgate';
+
+  /** Logo in the page header: an https URL, or a path on this server. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^(https:\/\/[^\s"'<>]+|\/[^\s"'<>]*)$/, {
+    message: 'BRAND_LOGO_URL must be an https URL or a path starting with /',
+  })
+  @MaxLength(2000)
+  BRAND_LOGO_URL?: string;
+
+  /** Accent colour of buttons, links and focus rings, as #rrggbb. */
+  @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'BRAND_COLOR must be a colour like #1d4ed8' })
+  BRAND_COLOR = '#1d4ed8';
+
   @IntegerBetween(1024, 10485760)
   BODY_LIMIT_BYTES = 65536;
 

@@ -14,6 +14,9 @@ const FORM_EXPIRED = errorPage(
 );
 
 /** The signed-in user's page: the clients holding a consent, their withdrawal, and sign-out. */
+/** Where sign-out lands: the sign-in page, saying the user has signed out. */
+export const SIGNED_OUT_LANDING = '/login?signed_out=1';
+
 @Injectable()
 export class AccountService {
   constructor(
@@ -50,6 +53,6 @@ export class AccountService {
     const session = await this.sessions.find(sessionToken);
     if (!session || !this.sessions.isValidCsrfToken(session, field(body, 'csrf_token'))) return FORM_EXPIRED;
     await this.sessions.end(session);
-    return { ...redirectTo('/login'), isSessionEnded: true };
+    return { ...redirectTo(SIGNED_OUT_LANDING), isSessionEnded: true };
   }
 }

@@ -16,10 +16,12 @@ import { ConsentEntity } from './consent.entity';
 import { ConsentService } from './consent.service';
 import { DeviceController } from './device.controller';
 import { DeviceVerificationService } from './device-verification.service';
+import { HomeController } from './home.controller';
 import { InteractionService } from './interaction.service';
 import { LoginController } from './login.controller';
 import { LoginService } from './login.service';
 import { LoginSessionEntity } from './login-session.entity';
+import { PageBranding } from './page-branding';
 import { SessionCookie } from './session-cookie';
 import { SessionCleanupService } from './session-cleanup.service';
 import { SessionsService } from './sessions.service';
@@ -35,7 +37,14 @@ import { SessionsService } from './sessions.service';
     UsersModule,
     TokensModule,
   ],
-  controllers: [AuthorizeController, LoginController, ConsentController, AccountController, DeviceController],
+  controllers: [
+    HomeController,
+    AuthorizeController,
+    LoginController,
+    ConsentController,
+    AccountController,
+    DeviceController,
+  ],
   providers: [
     SessionsService,
     SessionCookie,
@@ -49,6 +58,7 @@ import { SessionsService } from './sessions.service';
     AccountService,
     SessionCleanupService,
     DeviceVerificationService,
+    PageBranding,
   ],
   exports: [ConsentService, SessionCleanupService],
 })

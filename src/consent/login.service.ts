@@ -34,7 +34,13 @@ export class LoginService {
     return {
       kind: 'view',
       status: 200,
-      view: { csrfToken: entity.csrfToken, interaction, returnTo, clientName },
+      view: {
+        csrfToken: entity.csrfToken,
+        interaction,
+        returnTo,
+        clientName,
+        isSignedOut: field(query, 'signed_out') === '1',
+      },
       session: newCookieOf(session),
     };
   }
@@ -54,12 +60,20 @@ export class LoginService {
     const returnTo = toInternalPath(field(body, 'return_to'));
     const username = field(body, 'username') ?? '';
     const password = field(body, 'password') ?? '';
-    const form = (status: number, message: string, retryAfterSeconds?: number): PageOutcome<LoginPage> => ({
-      kind: 'view',
-      status,
-      view: { csrfToken: session.csrfToken, interaction, returnTo, username, message },
-      retryAfterSeconds,
-    });
+    // The form shown again keeps saying which application the sign-in is for.
+    const form = async (
+      status: number,
+      message: string,
+      retryAfterSeconds?: number,
+    ): Promise<PageOutcome<LoginPage>> => {
+      const clientName = interaction ? await this.interactions.clientNameOf(interaction, session.id) : undefined;
+      return {
+        kind: 'view',
+        status,
+        view: { csrfToken: session.csrfToken, interaction, returnTo, username, message, clientName },
+        retryAfterSeconds,
+      };
+    };
     if (username === '' || password === '') return form(400, 'Enter your username and password.');
 
     const attempt = await this.signIn.attempt(username, password, address);

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, Browser } from 'playwright-core';
+import { chromium, Browser, Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -56,4 +56,41 @@ export async function findFreePort(): Promise<number> {
   const port = (probe.address() as AddressInfo).port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/** Where the browser tests keep page screenshots (not committed; CI keeps the directory as artifacts). */
+export const SCREENSHOT_DIR = 'test-artifacts/screenshots';
+
+const PHONE = { width: 375, height: 740 };
+
+/**
+ * Watches a page for what a user would notice: console errors and uncaught exceptions (checked
+ * with `problems`), a layout wider than a phone, and keeps a screenshot of each page it is shown.
+ */
+export class PageInspector {
+  readonly problems: string[] = [];
+
+  constructor(private readonly page: Page) {
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      // A page answered with a 4xx status is logged as a failed load of the document itself; the
+      // tests assert those statuses. Anything else (a missing stylesheet, image or icon) is a problem.
+      const isDocumentStatus =
+        message.text().startsWith('Failed to load resource') && message.location().url === page.url();
+      if (!isDocumentStatus) this.problems.push(`console: ${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
+  }
+
+  /** Screenshots the page at desktop and phone width; records a problem if the phone layout scrolls sideways. */
+  async capture(name: string): Promise<void> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const desktop = this.page.viewportSize();
+    await this.page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+    await this.page.setViewportSize(PHONE);
+    const overflow = await this.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) this.problems.push(`${name}: ${overflow}px wider than a ${PHONE.width}px phone screen`);
+    await this.page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-phone.png`, fullPage: true });
+    if (desktop) await this.page.setViewportSize(desktop);
+  }
 }

@@ -8,6 +8,8 @@ export interface LoginPage {
   clientName?: string;
   username?: string;
   message?: string;
+  /** The user just signed out (the page says so). */
+  isSignedOut?: boolean;
 }
 
 export function renderLoginPage(page: LoginPage): string {
@@ -15,9 +17,11 @@ export function renderLoginPage(page: LoginPage): string {
     ? `<p>Sign in to continue to <strong>${escapeHtml(page.clientName)}</strong>.</p>`
     : '<p>Sign in to your account.</p>';
   const alert = page.message ? `<p role="alert" class="alert">${escapeHtml(page.message)}</p>` : '';
+  const status = page.isSignedOut ? '<p role="status" class="note">You have signed out.</p>' : '';
   return renderLayout(
     'Sign in',
-    `<h1>Sign in</h1>
+    `${status}
+<h1>Sign in</h1>
 ${intro}
 ${alert}
 <form method="post" action="/login">
@@ -26,7 +30,7 @@ ${hiddenFields({ csrf_token: page.csrfToken, interaction: page.interaction, retu
 <input type="text" id="username" name="username" value="${escapeHtml(page.username ?? '')}" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="100" required autofocus>
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" maxlength="1000" required>
-<button type="submit">Sign in</button>
+<div class="actions"><button type="submit">Sign in</button></div>
 </form>`,
   );
 }
