@@ -1,14 +1,25 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { ConfigType } from '@nestjs/config';
 import request from 'supertest';
 import { oauthConfig } from '../src/config/oauth.config';
 import { createTestApp, TestApp } from './utils/app';
+import { findFreePort } from './utils/browser';
+import { createClient, createUser, pkcePair } from './utils/fixtures';
 
 /** The `WWW-Authenticate: …` examples the README shows, as written (inside backquotes). */
 function readmeChallenges(): string[] {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
   return [...readme.matchAll(/`WWW-Authenticate: ([^`]+)`/g)].map((match) => match[1]);
+}
+
+/** The shell block of the README's "Only curl, no browser" recipe. */
+function readmeCurlRecipe(): string {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('```sh\n', readme.indexOf('**Only curl, no browser:**')) + '```sh\n'.length;
+  return readme.slice(start, readme.indexOf('```', start));
 }
 
 /** An example as a pattern: `$ISSUER` is the issuer, `…` anything. */
@@ -55,5 +66,54 @@ describe('README wire examples', () => {
       });
     }
     expect(sent[0]).toBe('Basic realm="tollgate", charset="UTF-8"');
+  });
+
+  it('runs the "Only curl" recipe as written, and again once consent is remembered', async () => {
+    // The recipe talks to a listening server, as a reader's shell would.
+    const port = await findFreePort();
+    const listening = await createTestApp({ env: { ISSUER: `http://localhost:${port}` } });
+    try {
+      await listening.app.listen(port, '127.0.0.1');
+      const password = 'readme recipe password';
+      await createUser(listening, { username: 'demo', password });
+      const client = await createClient(listening, { redirectUris: ['http://127.0.0.1:8080/callback'] });
+      const authorizeUrl = (): string =>
+        `http://localhost:${port}/oauth/authorize?` +
+        new URLSearchParams({
+          response_type: 'code',
+          client_id: client.clientId,
+          redirect_uri: 'http://127.0.0.1:8080/callback',
+          scope: 'profile notes:read',
+          state: 'xyz',
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: 'S256',
+        }).toString();
+      const script = readmeCurlRecipe()
+        .replace('"<the URL from step 1>"', '"$AUTHZ_URL"')
+        .replace("'password=<password>'", '"password=$DEMO_PASSWORD"');
+      for (const round of ['first', 'second']) {
+        const { stdout } = await promisify(execFile)('bash', ['-euc', script], {
+          env: {
+            PATH: process.env.PATH ?? '',
+            ISSUER: `http://localhost:${port}`,
+            AUTHZ_URL: authorizeUrl(),
+            DEMO_PASSWORD: password,
+          },
+        });
+        const callback = new URL(stdout.trim());
+        expect({
+          round,
+          target: `${callback.origin}${callback.pathname}`,
+          state: callback.searchParams.get('state'),
+        }).toEqual({
+          round,
+          target: 'http://127.0.0.1:8080/callback',
+          state: 'xyz',
+        });
+        expect(callback.searchParams.get('code')).toMatch(/^[\w-]{43}$/);
+      }
+    } finally {
+      await listening.close();
+    }
   });
 });
