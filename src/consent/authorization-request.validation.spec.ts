@@ -19,7 +19,8 @@ function client(overrides: Partial<ClientEntity> = {}): ClientEntity {
 }
 
 const API = 'https://as.example/api';
-const RESOURCES = [API, 'https://reports.example/'];
+const USERINFO = 'https://as.example/oauth/userinfo';
+const RESOURCES = [API, 'https://reports.example/', USERINFO];
 
 function context(
   found: ClientEntity | null = client(),
@@ -33,12 +34,20 @@ function context(
       resolveResourceIndicators(
         {
           defaultResource: API,
+          serverResource: USERINFO,
           find: async (identifier) => (RESOURCES.includes(identifier) ? ({} as never) : undefined),
         },
         found,
         requested,
       ),
-    scopesOf: (resources) => (resources.includes(API) ? knownScopes : ['reports:read']),
+    scopesOf: (resources) => [
+      ...(resources.includes(API) ? knownScopes : ['reports:read']),
+      ...(resources.includes(USERINFO) ? ['openid', 'profile', 'email'] : []),
+    ],
+    withServerResource: (resources, scopes) =>
+      scopes.some((scope) => scope === 'openid' || scope === 'email') && !resources.includes(USERINFO)
+        ? [...resources, USERINFO]
+        : [...resources],
   };
 }
 

@@ -30,11 +30,13 @@ export class LoginService {
     }
     const { entity } = session;
     if (entity.userId && interaction === undefined) return redirectTo(returnTo ?? DEFAULT_LANDING);
-    const clientName = interaction ? await this.interactions.clientNameOf(interaction, entity.id) : undefined;
+    const { clientName, loginHint } = interaction
+      ? await this.interactions.loginContextOf(interaction, entity.id)
+      : { clientName: undefined, loginHint: undefined };
     return {
       kind: 'view',
       status: 200,
-      view: { csrfToken: entity.csrfToken, interaction, returnTo, clientName },
+      view: { csrfToken: entity.csrfToken, interaction, returnTo, clientName, username: loginHint },
       session: newCookieOf(session),
     };
   }
