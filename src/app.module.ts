@@ -15,6 +15,8 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
 import { PROTECTED_APIS, ProtectedApi } from './protected-apis';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
+import { OidcModule } from './oidc/oidc.module';
+import { USERINFO_RESOURCE } from './oidc/userinfo.resource';
 
 /** The server around a list of protected APIs; a test that hosts an API of its own passes its list. */
 export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata {
@@ -25,13 +27,15 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
       ThrottlingModule,
       AddressThrottlerModule,
       DatabaseModule,
-      ResourceCatalogModule.forRoot(apis.map((api) => api.resource)),
+      // The server's own resource (OpenID Connect UserInfo) is always there, after the hosted APIs.
+      ResourceCatalogModule.forRoot([...apis.map((api) => api.resource), USERINFO_RESOURCE]),
       ClientsModule,
       ResourcesModule,
       UsersModule,
       TokensModule,
       ConsentModule,
       DiscoveryModule,
+      OidcModule,
       ...apis.map((api) => api.module),
       HealthModule,
       MaintenanceModule,

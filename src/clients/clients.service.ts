@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
-import { ResourceCatalog } from '../resources/resource-catalog';
+import { ResourceCatalog, SERVER_SCOPES } from '../resources/resource-catalog';
 import { formatScope, parseScope } from '../common/oauth/scopes';
 import { fromSqlDatetime } from '../database/sql-time';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
@@ -226,7 +226,9 @@ export class ClientsService {
       if (problem) throw metadataError(`post_logout_redirect_uri '${uri}' ${problem}`);
     }
 
-    const scopes = parseScope(input.scope ?? formatScope(this.catalog.scopes));
+    // The server's own scopes (openid, email) are asked for by name only: OAuth-only clients stay so.
+    const defaultScopes = this.catalog.scopes.filter((scope) => !SERVER_SCOPES.includes(scope));
+    const scopes = parseScope(input.scope ?? formatScope(defaultScopes));
     if (!scopes || scopes.length === 0) throw metadataError('scope must be a space-separated list of scopes');
     const unknownScopes = scopes.filter((scope) => !this.catalog.isKnown(scope));
     if (unknownScopes.length > 0) throw metadataError(`unknown scope: ${unknownScopes.join(' ')}`);

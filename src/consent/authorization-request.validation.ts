@@ -55,7 +55,8 @@ export interface ValidationContext {
 
 /** Longest state echoed back; longer ones make Location headers that proxies drop. */
 export const MAX_STATE_LENGTH = 2048;
-const PROMPT_VALUES: readonly PromptValue[] = ['none', 'login', 'consent'];
+/** OpenID Connect Core §3.1.2.1 prompt values this server honours. */
+export const PROMPT_VALUES: readonly PromptValue[] = ['none', 'login', 'consent'];
 /** Longest nonce kept (the column); OpenID Connect sets no limit, clients send 16–64 characters. */
 export const MAX_NONCE_LENGTH = 512;
 /** Longest login_hint used; a longer one cannot be a username. */

@@ -50,6 +50,6 @@ import { SessionsService } from './sessions.service';
     SessionCleanupService,
     DeviceVerificationService,
   ],
-  exports: [ConsentService, SessionCleanupService],
+  exports: [ConsentService, SessionCleanupService, SessionsService, SessionCookie],
 })
 export class ConsentModule {}
