@@ -78,10 +78,7 @@ export class InteractionService {
   ) {}
 
   /** What the login page shows of a pending request: the client's name and the login_hint (OIDC Core §3.1.2.1). */
-  async loginContextOf(
-    interaction: string,
-    sessionId: string,
-  ): Promise<{ clientName?: string; loginHint?: string }> {
+  async loginContextOf(interaction: string, sessionId: string): Promise<{ clientName?: string; loginHint?: string }> {
     const pending = await this.requests.findPending(interaction, sessionId);
     return { clientName: pending?.client?.name, loginHint: pending?.loginHint ?? undefined };
   }

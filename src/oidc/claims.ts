@@ -20,7 +20,10 @@ export type UserInfoClaims = Record<string, string | boolean>;
  * operator typed in and never proved that the user controls it (§5.1; relying parties must not
  * link accounts on an unverified address).
  */
-export function userInfoClaimsOf(user: Pick<UserEntity, 'id' | 'username' | 'email' | 'name'>, scopes: readonly string[]): UserInfoClaims {
+export function userInfoClaimsOf(
+  user: Pick<UserEntity, 'id' | 'username' | 'email' | 'name'>,
+  scopes: readonly string[],
+): UserInfoClaims {
   const claims: UserInfoClaims = { sub: user.id };
   if (scopes.includes('profile')) {
     claims.preferred_username = user.username;

@@ -33,7 +33,9 @@ export class UserInfoController {
   @RequireScopes('openid')
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'OpenID Connect UserInfo: the claims of the access token’s user (scope openid)' })
-  @ApiOkResponse({ description: '`sub` plus `preferred_username`, `name` (profile) and `email`, `email_verified` (email)' })
+  @ApiOkResponse({
+    description: '`sub` plus `preferred_username`, `name` (profile) and `email`, `email_verified` (email)',
+  })
   userInfoByGet(@Principal() principal: Principal): Promise<UserInfoClaims> {
     return this.claimsOf(principal);
   }
@@ -51,7 +53,8 @@ export class UserInfoController {
     // ScopesGuard already refuses tokens without a user; fail closed all the same.
     const user = principal.userId === null ? null : await this.users.findById(principal.userId);
     // RFC 6750 §3.1: the token's user is gone, so the token no longer stands for anyone.
-    if (!user) throw new OAuthError('invalid_token', 'The access token’s user no longer exists', { challenge: 'Bearer' });
+    if (!user)
+      throw new OAuthError('invalid_token', 'The access token’s user no longer exists', { challenge: 'Bearer' });
     return userInfoClaimsOf(user, principal.scopes);
   }
 }

@@ -51,7 +51,10 @@ export class UsersService {
   ) {}
 
   async create(username: string, password: string, profile: UserProfile = {}): Promise<UserEntity> {
-    if (profile.email !== undefined && (profile.email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(profile.email))) {
+    if (
+      profile.email !== undefined &&
+      (profile.email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(profile.email))
+    ) {
       throw OAuthError.invalidRequest('email must be an address like name@example.com');
     }
     const name = profile.name?.trim();

@@ -15,9 +15,15 @@ export class OpenIdConnect1764430000000 implements MigrationInterface {
       new TableColumn(c.string('email', 254, { nullable: true })),
       new TableColumn(c.string('name', 200, { nullable: true })),
     ]);
-    await queryRunner.addColumn('oauth_clients', new TableColumn(c.text('post_logout_redirect_uris', { nullable: true })));
+    await queryRunner.addColumn(
+      'oauth_clients',
+      new TableColumn(c.text('post_logout_redirect_uris', { nullable: true })),
+    );
     await queryRunner.addColumn('login_sessions', new TableColumn(c.string('sid', 64, { nullable: true })));
-    await queryRunner.createIndex('login_sessions', new TableIndex({ name: 'idx_login_sessions_sid', columnNames: ['sid'] }));
+    await queryRunner.createIndex(
+      'login_sessions',
+      new TableIndex({ name: 'idx_login_sessions_sid', columnNames: ['sid'] }),
+    );
     await queryRunner.addColumns('authorization_requests', [
       new TableColumn(c.string('nonce', 512, { nullable: true })),
       new TableColumn({ name: 'max_age', type: 'integer', isNullable: true }),
