@@ -12,11 +12,10 @@ import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
-import { PROTECTED_APIS, ProtectedApi } from './protected-apis';
+import { builtInResources, PROTECTED_APIS, ProtectedApi } from './protected-apis';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 import { OidcModule } from './oidc/oidc.module';
-import { USERINFO_RESOURCE } from './oidc/userinfo.resource';
 
 /** The server around a list of protected APIs; a test that hosts an API of its own passes its list. */
 export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata {
@@ -27,8 +26,7 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
       ThrottlingModule,
       AddressThrottlerModule,
       DatabaseModule,
-      // The server's own resource (OpenID Connect UserInfo) is always there, after the hosted APIs.
-      ResourceCatalogModule.forRoot([...apis.map((api) => api.resource), USERINFO_RESOURCE]),
+      ResourceCatalogModule.forRoot(builtInResources(apis)),
       ClientsModule,
       ResourcesModule,
       UsersModule,
