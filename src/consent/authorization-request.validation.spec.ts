@@ -134,4 +134,39 @@ describe(checkAuthorizationRequest.name, () => {
       request: { codeChallenge: null, codeChallengeMethod: null },
     });
   });
+  it('lets the server’s own scopes go with any resource by adding the UserInfo resource (PRODUCT.md)', async () => {
+    const oidc = client({ scope: 'openid profile email notes:read' });
+    const asked = await checkAuthorizationRequest({ ...valid, scope: 'openid email' }, context(oidc));
+    expect(asked).toMatchObject({
+      kind: 'valid',
+      request: { scopes: ['openid', 'email'], resources: [API, USERINFO] },
+    });
+    const defaulted = await checkAuthorizationRequest(valid, context(oidc));
+    expect(defaulted).toMatchObject({
+      kind: 'valid',
+      request: { scopes: ['openid', 'profile', 'email', 'notes:read'], resources: [API, USERINFO] },
+    });
+    const oauthOnly = await checkAuthorizationRequest({ ...valid, scope: 'profile' }, context(oidc));
+    expect(oauthOnly).toMatchObject({ kind: 'valid', request: { resources: [API] } });
+    const unregistered = await checkAuthorizationRequest({ ...valid, scope: 'openid' }, context());
+    expect(unregistered).toMatchObject({ kind: 'redirect-error', error: 'invalid_scope' });
+  });
+
+  it('reads nonce, max_age and login_hint (OpenID Connect Core §3.1.2.1)', async () => {
+    const result = await checkAuthorizationRequest(
+      { ...valid, nonce: 'n-0S6', max_age: '0', login_hint: 'alice' },
+      context(),
+    );
+    expect(result).toMatchObject({ kind: 'valid', request: { nonce: 'n-0S6', maxAge: 0, loginHint: 'alice' } });
+    for (const maxAge of ['-1', '1.5', 'soon', '9999999999']) {
+      expect(await checkAuthorizationRequest({ ...valid, max_age: maxAge }, context())).toMatchObject({
+        kind: 'redirect-error',
+        error: 'invalid_request',
+      });
+    }
+    expect(await checkAuthorizationRequest({ ...valid, nonce: 'n'.repeat(513) }, context())).toMatchObject({
+      kind: 'redirect-error',
+      error: 'invalid_request',
+    });
+  });
 });
