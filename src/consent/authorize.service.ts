@@ -61,7 +61,7 @@ export class AuthorizeService {
     if (!session?.userId || needsSignIn(session, requirements)) {
       // OpenID Connect Core §3.1.2.6: prompt=none never shows a page; a sign-in is needed.
       if (request.prompt.includes('none')) {
-        return redirectTo(this.issuer.errorRedirect(request, 'login_required', 'The user is not signed in.'));
+        return redirectTo(this.issuer.errorRedirect(request, 'login_required', 'The user must sign in.'));
       }
       const current: Session = session ? { entity: session } : await this.sessions.createAnonymous(address);
       const interaction = await this.requests.create(request, current.entity.id);
