@@ -12,9 +12,10 @@ import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
-import { PROTECTED_APIS, ProtectedApi } from './protected-apis';
+import { builtInResources, PROTECTED_APIS, ProtectedApi } from './protected-apis';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
+import { OidcModule } from './oidc/oidc.module';
 
 /** The server around a list of protected APIs; a test that hosts an API of its own passes its list. */
 export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata {
@@ -25,13 +26,14 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
       ThrottlingModule,
       AddressThrottlerModule,
       DatabaseModule,
-      ResourceCatalogModule.forRoot(apis.map((api) => api.resource)),
+      ResourceCatalogModule.forRoot(builtInResources(apis)),
       ClientsModule,
       ResourcesModule,
       UsersModule,
       TokensModule,
       ConsentModule,
       DiscoveryModule,
+      OidcModule,
       ...apis.map((api) => api.module),
       HealthModule,
       MaintenanceModule,

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { ProtectedResource } from './resources/resource-catalog';
 import { McpModule } from './mcp/mcp.module';
+import { USERINFO_RESOURCE } from './oidc/userinfo.resource';
 import { MCP_RESOURCE } from './mcp/mcp.resource';
 import { UserDataModule } from './user-data/user-data.module';
 import { USER_DATA_RESOURCE } from './user-data/user-data.resource';
@@ -19,3 +20,11 @@ export const PROTECTED_APIS: readonly ProtectedApi[] = [
   { module: UserDataModule, resource: USER_DATA_RESOURCE },
   { module: McpModule, resource: MCP_RESOURCE },
 ];
+
+/**
+ * The built-in resources of a server hosting these APIs: theirs, then the authorization server's own
+ * (OpenID Connect UserInfo, the home of the scopes openid and email), which is always there.
+ */
+export function builtInResources(apis: readonly ProtectedApi[]): ProtectedResource[] {
+  return [...apis.map((api) => api.resource), USERINFO_RESOURCE];
+}

@@ -176,6 +176,71 @@ describe('admin CLI', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('registers OpenID Connect users and clients: --email, --name, --scope openid, --post-logout-redirect-uri', async () => {
+    const user = await cli(
+      'users:create',
+      '--username',
+      'oidc-user',
+      '--password',
+      'correct horse battery',
+      '--email',
+      'oidc@example.com',
+      '--name',
+      'Oidc User',
+    );
+    expect(user.json).toEqual({
+      id: expect.any(String),
+      username: 'oidc-user',
+      email: 'oidc@example.com',
+      name: 'Oidc User',
+    });
+    const badEmail = await cli(
+      'users:create',
+      '--username',
+      'x-user',
+      '--password',
+      'correct horse battery',
+      '--email',
+      'nope',
+    );
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.stderr).toContain('email');
+
+    const created = await cli(
+      'clients:create',
+      '--name',
+      'Web app',
+      '--redirect-uri',
+      'https://app.example/cb',
+      '--scope',
+      'openid profile email',
+      '--post-logout-redirect-uri',
+      'https://app.example/bye',
+    );
+    expect(created.code).toBe(0);
+    expect(created.json).toMatchObject({
+      scope: 'openid profile email',
+      post_logout_redirect_uris: ['https://app.example/bye'],
+    });
+    const shown = await cli('clients:show', (created.json as { client_id: string }).client_id);
+    expect(shown.json).toMatchObject({ post_logout_redirect_uris: ['https://app.example/bye'] });
+    const bad = await cli(
+      'clients:create',
+      '--name',
+      'Bad',
+      '--redirect-uri',
+      'https://app.example/cb',
+      '--post-logout-redirect-uri',
+      'http://app.example/bye',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('post_logout_redirect_uri');
+    // Without --scope, a client gets the scopes of the resources, not the server's own openid and email.
+    const plain = await cli('clients:create', '--name', 'Plain', '--redirect-uri', 'https://app.example/cb');
+    expect((plain.json as { scope: string }).scope).toBe('profile notes:read notes:write');
+    await cli('users:delete', 'oidc-user');
+  });
+
   it('creates and deletes users, hashing passwords with argon2id', async () => {
     const created = await cli('users:create', '--username', 'alice', '--password', 'correct horse battery');
     expect(created.code).toBe(0);
@@ -228,6 +293,7 @@ describe('admin CLI', () => {
     expect(listed.map((resource) => [resource.identifier.replace(/^.*\/\/[^/]+/, ''), resource.built_in])).toEqual([
       ['/api', true],
       ['/mcp', true],
+      ['/oauth/userinfo', true],
       ['/api', false],
     ]);
     const client = (

@@ -118,7 +118,14 @@ describe('protecting an API outside the sample API', () => {
 
   it('lists the declared scope in both metadata documents (RFC 8414 §2, RFC 9728 §2)', async () => {
     const server = await request(t.server).get('/.well-known/oauth-authorization-server');
-    expect(server.body.scopes_supported).toEqual(['profile', 'notes:read', 'notes:write', 'reports:read']);
+    expect(server.body.scopes_supported).toEqual([
+      'profile',
+      'notes:read',
+      'notes:write',
+      'reports:read',
+      'openid',
+      'email',
+    ]);
     const resource = await request(t.server).get('/.well-known/oauth-protected-resource');
     expect(resource.body).toMatchObject({
       scopes_supported: ['profile', 'notes:read', 'notes:write', 'reports:read'],

@@ -6,7 +6,7 @@ import { AddressThrottlerModule, ThrottlingModule } from '../common/throttling/t
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { MaintenanceModule } from '../maintenance/maintenance.module';
-import { PROTECTED_APIS } from '../protected-apis';
+import { builtInResources, PROTECTED_APIS } from '../protected-apis';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 
@@ -17,7 +17,7 @@ import { UsersModule } from '../users/users.module';
     ThrottlingModule,
     AddressThrottlerModule,
     DatabaseModule,
-    ResourceCatalogModule.forRoot(PROTECTED_APIS.map((api) => api.resource)),
+    ResourceCatalogModule.forRoot(builtInResources(PROTECTED_APIS)),
     ClientsModule,
     ResourcesModule,
     UsersModule,

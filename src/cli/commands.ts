@@ -4,7 +4,7 @@ import { ClientsService, toClientView } from '../clients/clients.service';
 import { MaintenanceService } from '../maintenance/maintenance.service';
 import { ResourcesService, toResourceView } from '../resources/resources.service';
 import { KeysService } from '../tokens/keys/keys.service';
-import { UsersService } from '../users/users.service';
+import { toUserView, UsersService } from '../users/users.service';
 
 /** A CLI failure with a message meant for the operator (stderr, exit 1). */
 export class CliError extends Error {}
@@ -39,6 +39,7 @@ const createClient: Command = async (app, args) => {
     'auth-method': { type: 'string' },
     'pkce-exempt': { type: 'boolean' },
     resource: { type: 'string', multiple: true },
+    'post-logout-redirect-uri': { type: 'string', multiple: true },
   });
   const grantTypes =
     typeof values['grant-types'] === 'string'
@@ -53,6 +54,7 @@ const createClient: Command = async (app, args) => {
     tokenEndpointAuthMethod: values['auth-method'] as string | undefined,
     isPkceExempt: values['pkce-exempt'] === true,
     resources: values.resource as string[] | undefined,
+    postLogoutRedirectUris: values['post-logout-redirect-uri'] as string[] | undefined,
   });
   // What clients:show prints (read back, as stored), plus the secret: shown this once, stored only as a hash.
   const stored = await app.get(ClientsService).getById(client.clientId);
@@ -81,11 +83,19 @@ const deleteClient: Command = async (app, args) => {
 };
 
 const createUser: Command = async (app, args) => {
-  const { values } = parse(args, { username: { type: 'string' }, password: { type: 'string' } });
+  const { values } = parse(args, {
+    username: { type: 'string' },
+    password: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+  });
   const user = await app
     .get(UsersService)
-    .create(required(values.username, '--username'), required(values.password, '--password'));
-  return { id: user.id, username: user.username };
+    .create(required(values.username, '--username'), required(values.password, '--password'), {
+      email: values.email as string | undefined,
+      name: values.name as string | undefined,
+    });
+  return toUserView(user);
 };
 
 const deleteUser: Command = async (app, args) => {
@@ -184,7 +194,7 @@ export const USAGE = `usage: tollgate <command> [options]
 
   clients:create --name NAME [--redirect-uri URI]... [--grant-types g1,g2] [--scope "s1 s2"]
                  [--public] [--auth-method client_secret_basic|client_secret_post|none] [--pkce-exempt]
-                 [--resource URI]...
+                 [--resource URI]... [--post-logout-redirect-uri URI]...
   clients:list
   clients:show CLIENT_ID
   clients:rotate-secret CLIENT_ID
@@ -194,7 +204,7 @@ export const USAGE = `usage: tollgate <command> [options]
   resources:show URI
   resources:set-introspectors URI [--introspector CLIENT_ID]...
   resources:delete URI
-  users:create --username USERNAME --password PASSWORD
+  users:create --username USERNAME --password PASSWORD [--email EMAIL] [--name "FULL NAME"]
   users:delete USERNAME
   keys:rotate
   maintenance:cleanup      delete expired codes, tokens, sessions and rate-limit windows

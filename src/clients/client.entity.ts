@@ -43,6 +43,10 @@ export class ClientEntity {
   @Column({ name: 'is_pkce_exempt', type: 'boolean', default: 0 })
   isPkceExempt: boolean;
 
+  /** OpenID Connect RP-Initiated Logout §3.1: where the client may be sent after logout; null: none. */
+  @Column({ name: 'post_logout_redirect_uris', type: 'simple-json', nullable: true })
+  postLogoutRedirectUris: string[] | null;
+
   @Column(timestampColumn('created_at'))
   createdAt: Date;
 

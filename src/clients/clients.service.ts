@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
-import { ResourceCatalog } from '../resources/resource-catalog';
+import { ResourceCatalog, SERVER_SCOPES } from '../resources/resource-catalog';
 import { formatScope, parseScope } from '../common/oauth/scopes';
 import { fromSqlDatetime } from '../database/sql-time';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
@@ -13,7 +13,7 @@ import { redirectUriProblem } from './redirect-uri';
 
 const SELECT_CLIENT =
   'SELECT client_id, name, secret_hash, redirect_uris, grant_types, scope, token_endpoint_auth_method, ' +
-  'is_public, is_pkce_exempt, resources, created_at, updated_at FROM oauth_clients WHERE client_id = ?';
+  'is_public, is_pkce_exempt, resources, post_logout_redirect_uris, created_at, updated_at FROM oauth_clients WHERE client_id = ?';
 
 interface ClientRow {
   client_id: string;
@@ -26,6 +26,7 @@ interface ClientRow {
   is_public: number | boolean;
   is_pkce_exempt: number | boolean;
   resources: string | null;
+  post_logout_redirect_uris: string | null;
   created_at: string | Date;
   updated_at: string | Date;
 }
@@ -42,6 +43,8 @@ function toClient(row: ClientRow): ClientEntity {
     isPublic: Boolean(Number(row.is_public)),
     isPkceExempt: Boolean(Number(row.is_pkce_exempt)),
     resources: row.resources === null ? null : (JSON.parse(row.resources) as string[]),
+    postLogoutRedirectUris:
+      row.post_logout_redirect_uris === null ? null : (JSON.parse(row.post_logout_redirect_uris) as string[]),
     createdAt: fromSqlDatetime(row.created_at),
     updatedAt: fromSqlDatetime(row.updated_at),
   });
@@ -57,6 +60,8 @@ export interface NewClient {
   isPkceExempt?: boolean;
   /** RFC 8707 resources the client may use; omitted: any registered resource. */
   resources?: string[];
+  /** OpenID Connect RP-Initiated Logout §3.1: where the client may send the user after logout. */
+  postLogoutRedirectUris?: string[];
 }
 
 /** What the admin surface shows of a client (never the secret hash). */
@@ -71,6 +76,8 @@ export interface ClientView {
   pkce_exempt: boolean;
   /** null: any registered resource. */
   resources: string[] | null;
+  /** Shown when registered (OpenID Connect RP-Initiated Logout §3.1). */
+  post_logout_redirect_uris?: string[];
   created_at: string;
 }
 
@@ -85,6 +92,7 @@ export function toClientView(client: ClientEntity): ClientView {
     is_public: client.isPublic,
     pkce_exempt: client.isPkceExempt,
     resources: client.resources,
+    ...(client.postLogoutRedirectUris?.length ? { post_logout_redirect_uris: client.postLogoutRedirectUris } : {}),
     created_at: client.createdAt.toISOString(),
   };
 }
@@ -211,7 +219,16 @@ export class ClientsService {
       throw new OAuthError('invalid_redirect_uri', `${redirected.join(' and ')} clients need a redirect URI`);
     }
 
-    const scopes = parseScope(input.scope ?? formatScope(this.catalog.scopes));
+    // RP-Initiated Logout §3.1: registered like redirect URIs (absolute, no fragment, https or loopback http).
+    const postLogoutRedirectUris = [...new Set(input.postLogoutRedirectUris ?? [])];
+    for (const uri of postLogoutRedirectUris) {
+      const problem = redirectUriProblem(uri);
+      if (problem) throw metadataError(`post_logout_redirect_uri '${uri}' ${problem}`);
+    }
+
+    // The server's own scopes (openid, email) are asked for by name only: OAuth-only clients stay so.
+    const defaultScopes = this.catalog.scopes.filter((scope) => !SERVER_SCOPES.includes(scope));
+    const scopes = parseScope(input.scope ?? formatScope(defaultScopes));
     if (!scopes || scopes.length === 0) throw metadataError('scope must be a space-separated list of scopes');
     const unknownScopes = scopes.filter((scope) => !this.catalog.isKnown(scope));
     if (unknownScopes.length > 0) throw metadataError(`unknown scope: ${unknownScopes.join(' ')}`);
@@ -228,6 +245,7 @@ export class ClientsService {
       isPublic,
       isPkceExempt: input.isPkceExempt ?? false,
       resources: null,
+      postLogoutRedirectUris: postLogoutRedirectUris.length > 0 ? postLogoutRedirectUris : null,
       createdAt: now,
       updatedAt: now,
     });

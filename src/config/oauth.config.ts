@@ -13,6 +13,8 @@ export const oauthConfig = registerAs('oauth', () => {
     resourceAudience: env.RESOURCE_AUDIENCE,
     /** The sample MCP server's resource (RFC 8707, RFC 9728). */
     mcpResource: `${base}/mcp`,
+    /** OpenID Connect: the UserInfo endpoint, the resource of this server's own scopes (openid, email). */
+    userinfoResource: `${base}/oauth/userinfo`,
     isSecureIssuer: issuer.startsWith('https:'),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,

@@ -22,6 +22,10 @@ export interface ApprovedAuthorization extends RedirectTarget {
   resources: readonly string[];
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
+  /** OpenID Connect: the sign-in this approval rests on (`auth_time`, `sid`) and the request's nonce. */
+  authTime?: Date | null;
+  sid?: string | null;
+  nonce?: string | null;
   /** Set when the request comes from a device (RFC 8628): the answer is stored for its polls. */
   deviceAuthorizationId?: string | null;
 }
@@ -67,6 +71,9 @@ export class AuthorizationIssuerService {
       resources,
       codeChallenge: approved.codeChallenge,
       codeChallengeMethod: approved.codeChallengeMethod,
+      nonce: approved.nonce,
+      authTime: approved.authTime,
+      sid: approved.sid,
     });
     return buildAuthorizationResponseUrl(approved, { code, state: approved.state, iss: this.oauth.issuer });
   }

@@ -21,6 +21,7 @@ export class AuthorizationRequestValidator {
       isImplicitGrantEnabled: this.oauth.allowImplicitGrant,
       resolveResources: (client, requested) => resolveResourceIndicators(this.catalog, client, requested),
       scopesOf: (resources) => this.catalog.scopesOf(resources),
+      withServerResource: (resources, scopes) => this.catalog.withServerResource(resources, scopes),
     });
   }
 }

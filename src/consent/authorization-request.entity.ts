@@ -54,6 +54,18 @@ export class AuthorizationRequestEntity {
   @Column({ name: 'prompt', type: 'varchar', length: 50, nullable: true })
   prompt: string | null;
 
+  /** OpenID Connect Core §3.1.2.1 `nonce`, echoed in the ID token. */
+  @Column({ name: 'nonce', type: 'varchar', length: 512, nullable: true })
+  nonce: string | null;
+
+  /** OpenID Connect Core §3.1.2.1 `max_age` in seconds. */
+  @Column({ name: 'max_age', type: 'integer', nullable: true })
+  maxAge: number | null;
+
+  /** OpenID Connect Core §3.1.2.1 `login_hint`: fills in the username field. */
+  @Column({ name: 'login_hint', type: 'varchar', length: 200, nullable: true })
+  loginHint: string | null;
+
   /** The device authorization (RFC 8628) this request asks the user about; null for /authorize. */
   @Index('idx_authorization_requests_device')
   @Column({ name: 'device_authorization_id', type: 'varchar', length: 36, nullable: true })

@@ -19,7 +19,8 @@ function client(overrides: Partial<ClientEntity> = {}): ClientEntity {
 }
 
 const API = 'https://as.example/api';
-const RESOURCES = [API, 'https://reports.example/'];
+const USERINFO = 'https://as.example/oauth/userinfo';
+const RESOURCES = [API, 'https://reports.example/', USERINFO];
 
 function context(
   found: ClientEntity | null = client(),
@@ -33,12 +34,20 @@ function context(
       resolveResourceIndicators(
         {
           defaultResource: API,
+          serverResource: USERINFO,
           find: async (identifier) => (RESOURCES.includes(identifier) ? ({} as never) : undefined),
         },
         found,
         requested,
       ),
-    scopesOf: (resources) => (resources.includes(API) ? knownScopes : ['reports:read']),
+    scopesOf: (resources) => [
+      ...(resources.includes(API) ? knownScopes : ['reports:read']),
+      ...(resources.includes(USERINFO) ? ['openid', 'profile', 'email'] : []),
+    ],
+    withServerResource: (resources, scopes) =>
+      scopes.some((scope) => scope === 'openid' || scope === 'email') && !resources.includes(USERINFO)
+        ? [...resources, USERINFO]
+        : [...resources],
   };
 }
 
@@ -123,6 +132,41 @@ describe(checkAuthorizationRequest.name, () => {
     expect(await checkAuthorizationRequest(withoutPkce, context(client({ isPkceExempt: true })))).toMatchObject({
       kind: 'valid',
       request: { codeChallenge: null, codeChallengeMethod: null },
+    });
+  });
+  it('lets the server’s own scopes go with any resource by adding the UserInfo resource (PRODUCT.md)', async () => {
+    const oidc = client({ scope: 'openid profile email notes:read' });
+    const asked = await checkAuthorizationRequest({ ...valid, scope: 'openid email' }, context(oidc));
+    expect(asked).toMatchObject({
+      kind: 'valid',
+      request: { scopes: ['openid', 'email'], resources: [API, USERINFO] },
+    });
+    const defaulted = await checkAuthorizationRequest(valid, context(oidc));
+    expect(defaulted).toMatchObject({
+      kind: 'valid',
+      request: { scopes: ['openid', 'profile', 'email', 'notes:read'], resources: [API, USERINFO] },
+    });
+    const oauthOnly = await checkAuthorizationRequest({ ...valid, scope: 'profile' }, context(oidc));
+    expect(oauthOnly).toMatchObject({ kind: 'valid', request: { resources: [API] } });
+    const unregistered = await checkAuthorizationRequest({ ...valid, scope: 'openid' }, context());
+    expect(unregistered).toMatchObject({ kind: 'redirect-error', error: 'invalid_scope' });
+  });
+
+  it('reads nonce, max_age and login_hint (OpenID Connect Core §3.1.2.1)', async () => {
+    const result = await checkAuthorizationRequest(
+      { ...valid, nonce: 'n-0S6', max_age: '0', login_hint: 'alice' },
+      context(),
+    );
+    expect(result).toMatchObject({ kind: 'valid', request: { nonce: 'n-0S6', maxAge: 0, loginHint: 'alice' } });
+    for (const maxAge of ['-1', '1.5', 'soon', '9999999999']) {
+      expect(await checkAuthorizationRequest({ ...valid, max_age: maxAge }, context())).toMatchObject({
+        kind: 'redirect-error',
+        error: 'invalid_request',
+      });
+    }
+    expect(await checkAuthorizationRequest({ ...valid, nonce: 'n'.repeat(513) }, context())).toMatchObject({
+      kind: 'redirect-error',
+      error: 'invalid_request',
     });
   });
 });

@@ -28,6 +28,12 @@ export interface ValidAuthorizationRequest extends RedirectTarget {
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
   prompt: PromptValue[];
+  /** OpenID Connect Core §3.1.2.1: echoed in the ID token. */
+  nonce: string | null;
+  /** OpenID Connect Core §3.1.2.1: seconds since the last sign-in beyond which the user signs in again. */
+  maxAge: number | null;
+  /** OpenID Connect Core §3.1.2.1: a username to fill in on the login form. */
+  loginHint: string | null;
 }
 
 /** The outcome of checking an authorization request, in the order RFC 6749 §4.1.2.1 asks for. */
@@ -43,11 +49,20 @@ export interface ValidationContext {
   resolveResources(client: ClientEntity, requested: readonly string[] | undefined): Promise<ResourceResolution>;
   /** The scopes of these resources (PRODUCT.md: scopes belong to resources). */
   scopesOf(resources: readonly string[]): readonly string[];
+  /** The resources plus the server's own one when the scopes include one of its scopes (openid, email). */
+  withServerResource(resources: readonly string[], scopes: readonly string[]): string[];
 }
 
 /** Longest state echoed back; longer ones make Location headers that proxies drop. */
 export const MAX_STATE_LENGTH = 2048;
-const PROMPT_VALUES: readonly PromptValue[] = ['none', 'login', 'consent'];
+/** OpenID Connect Core §3.1.2.1 prompt values this server honours. */
+export const PROMPT_VALUES: readonly PromptValue[] = ['none', 'login', 'consent'];
+/** Longest nonce kept (the column); OpenID Connect sets no limit, clients send 16–64 characters. */
+export const MAX_NONCE_LENGTH = 512;
+/** Longest login_hint used; a longer one cannot be a username. */
+const MAX_LOGIN_HINT_LENGTH = 100;
+/** max_age: a non-negative number of seconds (OpenID Connect Core §3.1.2.1), bounded to fit a column. */
+const MAX_AGE_PATTERN = /^\d{1,9}$/;
 
 type Parameter = { kind: 'absent' } | { kind: 'repeated' } | { kind: 'value'; value: string };
 
@@ -149,9 +164,12 @@ export async function checkAuthorizationRequest(
   // RFC 8707 §2: an unacceptable resource is invalid_target, answered at the redirect URI.
   const resolution = await context.resolveResources(client, readResources(params));
   if ('problem' in resolution) return fail('invalid_target', resolution.problem);
-  const { resources } = resolution;
-
   const scopeParam = read(params, 'scope');
+  // PRODUCT.md "Resources": the server's own scopes (openid, email) go with any resource; asking for
+  // one adds the server's resource (UserInfo), to which they belong.
+  const asked =
+    scopeParam.kind === 'value' ? (parseScope(scopeParam.value) ?? []) : client.scope.split(' ').filter(Boolean);
+  const resources = context.withServerResource(resolution.resources, asked);
   // PRODUCT.md: a client asks for the scopes it is registered for that belong to the resources.
   const offered = new Set(context.scopesOf(resources));
   const registeredScopes = client.scope.split(' ').filter((scope) => scope !== '' && offered.has(scope));
@@ -196,6 +214,17 @@ export async function checkAuthorizationRequest(
     }
   }
 
+  // OpenID Connect Core §3.1.2.1: nonce, max_age and login_hint.
+  const nonceParam = read(params, 'nonce');
+  if (nonceParam.kind === 'value' && nonceParam.value.length > MAX_NONCE_LENGTH) {
+    return fail('invalid_request', `The nonce parameter is longer than ${MAX_NONCE_LENGTH} characters.`);
+  }
+  const maxAgeParam = read(params, 'max_age');
+  if (maxAgeParam.kind === 'value' && !MAX_AGE_PATTERN.test(maxAgeParam.value)) {
+    return fail('invalid_request', 'The max_age parameter must be a non-negative number of seconds.');
+  }
+  const loginHintParam = read(params, 'login_hint');
+
   return {
     kind: 'valid',
     request: {
@@ -207,6 +236,13 @@ export async function checkAuthorizationRequest(
       resources,
       ...pkce,
       prompt,
+      nonce: nonceParam.kind === 'value' ? nonceParam.value : null,
+      maxAge: maxAgeParam.kind === 'value' ? Number(maxAgeParam.value) : null,
+      // A hint only: one that cannot be a username is ignored rather than refused.
+      loginHint:
+        loginHintParam.kind === 'value' && loginHintParam.value.length <= MAX_LOGIN_HINT_LENGTH
+          ? loginHintParam.value
+          : null,
     },
   };
 }

@@ -46,6 +46,9 @@ export class AuthorizationRequestsService {
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,
       prompt: request.prompt.length > 0 ? request.prompt.join(' ') : null,
+      nonce: request.nonce,
+      maxAge: request.maxAge,
+      loginHint: request.loginHint,
       deviceAuthorizationId: null,
     });
   }
@@ -64,6 +67,9 @@ export class AuthorizationRequestsService {
       codeChallengeMethod: null,
       // RFC 8628 §5.4 (remote phishing): always ask, even when the user allowed the client before.
       prompt: 'consent',
+      nonce: null,
+      maxAge: null,
+      loginHint: null,
       deviceAuthorizationId: device.id,
     });
   }

@@ -6,6 +6,7 @@ import { AuthorizationRequestsService } from './authorization-requests.service';
 import { ConsentService } from './consent.service';
 import { errorPage, PageOutcome, redirectTo } from './outcome';
 import { newCookieOf, Session, SessionsService, TooManySessionsError } from './sessions.service';
+import { needsSignIn } from './sign-in-freshness';
 
 /** The authorization endpoint (RFC 6749 §4.1.1, §4.2.1): check the request, then sign in, consent or answer. */
 @Injectable()
@@ -52,9 +53,15 @@ export class AuthorizeService {
     address: string,
   ): Promise<PageOutcome> {
     const session = await this.sessions.find(sessionToken);
-    if (!session?.userId || request.prompt.includes('login')) {
+    const requirements = {
+      isLoginPrompted: request.prompt.includes('login'),
+      maxAge: request.maxAge,
+      requestedAt: new Date(),
+    };
+    if (!session?.userId || needsSignIn(session, requirements)) {
+      // OpenID Connect Core §3.1.2.6: prompt=none never shows a page; a sign-in is needed.
       if (request.prompt.includes('none')) {
-        return redirectTo(this.issuer.errorRedirect(request, 'login_required', 'The user is not signed in.'));
+        return redirectTo(this.issuer.errorRedirect(request, 'login_required', 'The user must sign in.'));
       }
       const current: Session = session ? { entity: session } : await this.sessions.createAnonymous(address);
       const interaction = await this.requests.create(request, current.entity.id);
@@ -66,7 +73,15 @@ export class AuthorizeService {
       !request.prompt.includes('consent') &&
       (await this.consents.covers(userId, request.client.clientId, request.scopes, request.resources));
     if (isRemembered) {
-      return redirectTo(await this.issuer.issue({ ...request, clientId: request.client.clientId, userId }));
+      return redirectTo(
+        await this.issuer.issue({
+          ...request,
+          clientId: request.client.clientId,
+          userId,
+          authTime: session.authenticatedAt,
+          sid: session.sid,
+        }),
+      );
     }
     if (request.prompt.includes('none')) {
       return redirectTo(

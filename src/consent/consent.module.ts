@@ -60,6 +60,6 @@ import { SessionsService } from './sessions.service';
     DeviceVerificationService,
     PageBranding,
   ],
-  exports: [ConsentService, SessionCleanupService],
+  exports: [ConsentService, SessionCleanupService, SessionsService, SessionCookie],
 })
 export class ConsentModule {}

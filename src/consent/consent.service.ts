@@ -29,8 +29,8 @@ export class ConsentService {
 
   /**
    * True when the user already allowed the client every one of these scopes (RFC 6819 §5.2.4.1).
-   * Remembered consents name scopes, not resources: only a request for the default resource
-   * alone is answered from memory; one for any other resource asks again.
+   * Remembered consents name scopes, not resources: only a request for the default resource and
+   * this server's own one (OpenID Connect UserInfo) is answered from memory; any other resource asks again.
    */
   async covers(
     userId: string,
@@ -38,7 +38,9 @@ export class ConsentService {
     scopes: readonly string[],
     resources: readonly string[] = [],
   ): Promise<boolean> {
-    if (resources.some((resource) => resource !== this.catalog.defaultResource)) return false;
+    // Remembered consents are for the default resource and the server's own (UserInfo) only.
+    const remembered = [this.catalog.defaultResource, this.catalog.serverResource];
+    if (resources.some((resource) => !remembered.includes(resource))) return false;
     const consent = await this.consents.findOneBy({ userId, clientId });
     return consent !== null && isSubsetOf(scopes, splitScope(consent.scope));
   }

@@ -8,6 +8,7 @@ import { ConsentService } from './consent.service';
 import type { LoginSessionEntity } from './login-session.entity';
 import { errorPage, field, PageOutcome, redirectTo } from './outcome';
 import { SessionsService } from './sessions.service';
+import { needsSignIn } from './sign-in-freshness';
 import type { ConsentPage } from './views/consent.view';
 
 function targetOf(pending: AuthorizationRequestEntity): RedirectTarget {
@@ -18,11 +19,14 @@ function targetOf(pending: AuthorizationRequestEntity): RedirectTarget {
   };
 }
 
-function approvedOf(pending: AuthorizationRequestEntity, userId: string): ApprovedAuthorization {
+function approvedOf(pending: AuthorizationRequestEntity, session: LoginSessionEntity): ApprovedAuthorization {
   return {
     ...targetOf(pending),
     clientId: pending.clientId,
-    userId,
+    userId: session.userId as string,
+    authTime: session.authenticatedAt,
+    sid: session.sid,
+    nonce: pending.nonce,
     responseType: pending.responseType as ResponseType,
     requestedRedirectUri: pending.requestedRedirectUri,
     scopes: pending.scope.split(' ').filter((scope) => scope !== ''),
@@ -35,6 +39,15 @@ function approvedOf(pending: AuthorizationRequestEntity, userId: string): Approv
 
 function hasPrompt(pending: AuthorizationRequestEntity, value: string): boolean {
   return (pending.prompt ?? '').split(' ').includes(value);
+}
+
+/** OpenID Connect Core §3.1.2.1: prompt=login and max_age hold until the request is answered. */
+function needsSignInFor(pending: AuthorizationRequestEntity, session: LoginSessionEntity): boolean {
+  return needsSignIn(session, {
+    isLoginPrompted: hasPrompt(pending, 'login'),
+    maxAge: pending.maxAge,
+    requestedAt: pending.createdAt,
+  });
 }
 
 const NOT_PENDING = errorPage(
@@ -64,10 +77,10 @@ export class InteractionService {
     private readonly users: UsersService,
   ) {}
 
-  /** The name of the client a pending request is for, to show on the login page. */
-  async clientNameOf(interaction: string, sessionId: string): Promise<string | undefined> {
+  /** What the login page shows of a pending request: the client's name and the login_hint (OIDC Core §3.1.2.1). */
+  async loginContextOf(interaction: string, sessionId: string): Promise<{ clientName?: string; loginHint?: string }> {
     const pending = await this.requests.findPending(interaction, sessionId);
-    return pending?.client?.name;
+    return { clientName: pending?.client?.name, loginHint: pending?.loginHint ?? undefined };
   }
 
   /** Continues a request right after sign-in: answer at once if consent is remembered, else ask. */
@@ -75,12 +88,12 @@ export class InteractionService {
     const pending = await this.requests.findPending(interaction, session.id);
     if (!pending || !session.userId) return NOT_PENDING;
     const userId = session.userId;
-    const { scopes, resources } = approvedOf(pending, userId);
+    const { scopes, resources } = approvedOf(pending, session);
     const isRemembered =
       !hasPrompt(pending, 'consent') && (await this.consents.covers(userId, pending.clientId, scopes, resources));
     if (!isRemembered) return redirectTo(`/consent?interaction=${interaction}`);
     if (!(await this.requests.markDecided(pending.interactionHash, session.id))) return NOT_PENDING;
-    return this.answer(pending, userId);
+    return this.answer(pending, session);
   }
 
   async showConsent(sessionToken: string | undefined, query: unknown): Promise<PageOutcome<ConsentPage>> {
@@ -88,7 +101,7 @@ export class InteractionService {
     const session = await this.sessions.find(sessionToken);
     const pending = session && interaction ? await this.requests.findPending(interaction, session.id) : null;
     if (!session || !interaction || !pending) return NOT_PENDING;
-    if (!session.userId) return redirectTo(`/login?interaction=${interaction}`);
+    if (!session.userId || needsSignInFor(pending, session)) return redirectTo(`/login?interaction=${interaction}`);
     const user = await this.users.findById(session.userId);
     if (!user) return NOT_PENDING;
     return {
@@ -98,8 +111,8 @@ export class InteractionService {
         clientName: pending.client?.name ?? pending.clientId,
         isDevice: pending.deviceAuthorizationId !== null,
         username: user.username,
-        scopes: approvedOf(pending, user.id).scopes,
-        resources: approvedOf(pending, user.id).resources,
+        scopes: approvedOf(pending, session).scopes,
+        resources: approvedOf(pending, session).resources,
         interaction,
         csrfToken: session.csrfToken,
       },
@@ -115,23 +128,25 @@ export class InteractionService {
       return errorPage(400, 'invalid_request', 'Choose Allow or Deny.', 'Invalid answer');
     }
     const pending = await this.requests.findPending(field(body, 'interaction'), session.id);
-    if (!pending || !(await this.requests.markDecided(pending.interactionHash, session.id))) return NOT_PENDING;
+    // A consent form shown before a required sign-in (prompt=login, max_age) cannot skip it.
+    if (!pending || needsSignInFor(pending, session)) return NOT_PENDING;
+    if (!(await this.requests.markDecided(pending.interactionHash, session.id))) return NOT_PENDING;
     const userId = session.userId as string;
-    if (decision === 'deny') return this.answer(pending, userId, 'deny');
+    if (decision === 'deny') return this.answer(pending, session, 'deny');
     try {
-      await this.consents.remember(userId, pending.clientId, approvedOf(pending, userId).scopes);
+      await this.consents.remember(userId, pending.clientId, approvedOf(pending, session).scopes);
     } catch (error) {
       return this.serverError(pending, error);
     }
-    return this.answer(pending, userId);
+    return this.answer(pending, session);
   }
 
   private async answer(
     pending: AuthorizationRequestEntity,
-    userId: string,
+    session: LoginSessionEntity,
     decision: 'allow' | 'deny' = 'allow',
   ): Promise<PageOutcome> {
-    const approved = approvedOf(pending, userId);
+    const approved = approvedOf(pending, session);
     try {
       return redirectTo(await (decision === 'allow' ? this.issuer.issue(approved) : this.issuer.deny(approved)));
     } catch (error) {

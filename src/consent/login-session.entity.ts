@@ -23,6 +23,14 @@ export class LoginSessionEntity {
   @Column(timestampColumn('authenticated_at', { nullable: true }))
   authenticatedAt: Date | null;
 
+  /**
+   * OpenID Connect `sid`: a random id of this sign-in, shared by the ID tokens it yields; unlike
+   * `id`, it reveals nothing about the cookie. Null before sign-in.
+   */
+  @Index('idx_login_sessions_sid')
+  @Column({ name: 'sid', type: 'varchar', length: 64, nullable: true })
+  sid: string | null;
+
   @Index('idx_login_sessions_expires')
   @Column(timestampColumn('expires_at'))
   expiresAt: Date;

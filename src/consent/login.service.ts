@@ -30,7 +30,9 @@ export class LoginService {
     }
     const { entity } = session;
     if (entity.userId && interaction === undefined) return redirectTo(returnTo ?? DEFAULT_LANDING);
-    const clientName = interaction ? await this.interactions.clientNameOf(interaction, entity.id) : undefined;
+    const { clientName, loginHint } = interaction
+      ? await this.interactions.loginContextOf(interaction, entity.id)
+      : { clientName: undefined, loginHint: undefined };
     return {
       kind: 'view',
       status: 200,
@@ -39,6 +41,7 @@ export class LoginService {
         interaction,
         returnTo,
         clientName,
+        username: loginHint,
         isSignedOut: field(query, 'signed_out') === '1',
       },
       session: newCookieOf(session),
@@ -66,7 +69,9 @@ export class LoginService {
       message: string,
       retryAfterSeconds?: number,
     ): Promise<PageOutcome<LoginPage>> => {
-      const clientName = interaction ? await this.interactions.clientNameOf(interaction, session.id) : undefined;
+      const { clientName } = interaction
+        ? await this.interactions.loginContextOf(interaction, session.id)
+        : { clientName: undefined };
       return {
         kind: 'view',
         status,

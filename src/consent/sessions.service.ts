@@ -88,6 +88,7 @@ export class SessionsService {
       userId: null,
       csrfToken: randomToken(32),
       authenticatedAt: null,
+      sid: null,
       expiresAt: new Date(now + ANONYMOUS_SESSION_TTL_SECONDS * 1000),
       createdAt: new Date(now),
     });
@@ -107,6 +108,7 @@ export class SessionsService {
       userId,
       csrfToken: randomToken(32),
       authenticatedAt: new Date(now),
+      sid: randomToken(24),
       expiresAt: new Date(now + AUTHENTICATED_SESSION_TTL_SECONDS * 1000),
       createdAt: new Date(now),
     });

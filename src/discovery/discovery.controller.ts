@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { AuthorizationServerMetadata, DiscoveryService } from './discovery.service';
+import { AuthorizationServerMetadata, DiscoveryService, OpenIdProviderMetadata } from './discovery.service';
 import { ApiTags } from '@nestjs/swagger';
 import { API_TAGS } from '../common/api-tags';
 
@@ -12,5 +12,11 @@ export class DiscoveryController {
   @Get('oauth-authorization-server')
   metadata(): Readonly<AuthorizationServerMetadata> {
     return this.discovery.metadata;
+  }
+
+  /** OpenID Connect Discovery 1.0 §4: the OpenID Provider configuration. */
+  @Get('openid-configuration')
+  openIdConfiguration(): Readonly<OpenIdProviderMetadata> {
+    return this.discovery.openIdConfiguration;
   }
 }

@@ -5,6 +5,9 @@ import { CODE_CHALLENGE_METHODS } from '../common/oauth/pkce';
 import { ResourceCatalog } from '../resources/resource-catalog';
 import { oauthConfig } from '../config/oauth.config';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
+import { SIGNING_ALGORITHM } from '../tokens/keys/keys.service';
+import { PROMPT_VALUES } from '../consent/authorization-request.validation';
+import { CLAIMS_SUPPORTED } from '../oidc/claims';
 
 /** RFC 8414 §2 authorization server metadata. */
 export interface AuthorizationServerMetadata {
@@ -27,6 +30,22 @@ export interface AuthorizationServerMetadata {
   service_documentation: string;
 }
 
+/** OpenID Connect Discovery 1.0 §3: the RFC 8414 document plus the OpenID Provider fields. */
+export interface OpenIdProviderMetadata extends AuthorizationServerMetadata {
+  userinfo_endpoint: string;
+  end_session_endpoint: string;
+  id_token_signing_alg_values_supported: string[];
+  subject_types_supported: string[];
+  claims_supported: string[];
+  prompt_values_supported: string[];
+  claims_parameter_supported: boolean;
+  request_parameter_supported: boolean;
+  request_uri_parameter_supported: boolean;
+}
+
+/** The OpenID Provider fields alone. */
+type OpenIdFields = Omit<OpenIdProviderMetadata, keyof AuthorizationServerMetadata>;
+
 /**
  * Builds the metadata document once, from configuration only (never from request headers); only
  * `scopes_supported` follows the resource catalog, which `resources:create` extends at run time.
@@ -34,6 +53,7 @@ export interface AuthorizationServerMetadata {
 @Injectable()
 export class DiscoveryService {
   private readonly document: Readonly<AuthorizationServerMetadata>;
+  private readonly openIdFields: Readonly<OpenIdFields>;
 
   constructor(
     @Inject(oauthConfig.KEY) oauth: ConfigType<typeof oauthConfig>,
@@ -67,9 +87,29 @@ export class DiscoveryService {
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${base}/docs`,
     });
+    this.openIdFields = Object.freeze({
+      // OpenID Connect Core §5.3; the endpoint is also the resource its access tokens name.
+      userinfo_endpoint: oauth.userinfoResource,
+      // RP-Initiated Logout 1.0 §2.1.
+      end_session_endpoint: `${base}/oauth/logout`,
+      // Core §2: ID tokens are signed with the access-token keys (one JWKS).
+      id_token_signing_alg_values_supported: [SIGNING_ALGORITHM],
+      subject_types_supported: ['public'],
+      claims_supported: [...CLAIMS_SUPPORTED],
+      prompt_values_supported: [...PROMPT_VALUES],
+      // Discovery §3: request_uri_parameter_supported defaults to true, so each "no" is said.
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+    });
   }
 
   get metadata(): Readonly<AuthorizationServerMetadata> {
     return { ...this.document, scopes_supported: this.scopes.scopes };
+  }
+
+  /** OpenID Connect Discovery §3: the same document (one builder) plus the OpenID Provider fields. */
+  get openIdConfiguration(): Readonly<OpenIdProviderMetadata> {
+    return { ...this.metadata, ...this.openIdFields };
   }
 }

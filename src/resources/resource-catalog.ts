@@ -12,7 +12,7 @@ import { ResourceEntity, ResourceScope } from './resource.entity';
  * with the words the consent page shows.
  */
 export interface ProtectedResource {
-  resource: 'resourceAudience' | 'mcpResource';
+  resource: 'resourceAudience' | 'mcpResource' | 'userinfoResource';
   /** RFC 9728 §2 `resource_name`. */
   name: string;
   /** Scope → what it lets a client do, in words for the resource owner. */
@@ -32,6 +32,13 @@ export interface Resource {
 
 /** The injection token of the declarations of the APIs this server hosts (src/protected-apis.ts). */
 export const RESOURCE_DECLARATIONS = Symbol('RESOURCE_DECLARATIONS');
+
+/**
+ * The authorization server's own scopes (OpenID Connect Core §5.4, PRODUCT.md "Resources"): a client
+ * may ask for them with any resource. They belong to the server's own resource, the UserInfo
+ * endpoint, which joins the resources of every authorization that asks for one of them.
+ */
+export const SERVER_SCOPES: readonly string[] = ['openid', 'email'];
 
 /** How often an instance re-reads registered resources (a `resources:create` elsewhere). */
 const RELOAD_INTERVAL_MS = 30_000;
@@ -81,6 +88,22 @@ export class ResourceCatalog implements OnModuleInit, OnModuleDestroy {
   /** RFC 8707: the resource of requests that name none (RESOURCE_AUDIENCE). */
   get defaultResource(): string {
     return this.oauth.resourceAudience;
+  }
+
+  /** The authorization server's own resource (the UserInfo endpoint), the home of SERVER_SCOPES. */
+  get serverResource(): string {
+    return this.oauth.userinfoResource;
+  }
+
+  /**
+   * The resources of an authorization asking for `scopes`: with one of the server's own scopes, the
+   * server's resource joins them, so those scopes belong to the request's resources like any other.
+   */
+  withServerResource(resources: readonly string[], scopes: readonly string[]): string[] {
+    const isAskingServer = scopes.some((scope) => SERVER_SCOPES.includes(scope));
+    return isAskingServer && !resources.includes(this.serverResource)
+      ? [...resources, this.serverResource]
+      : [...resources];
   }
 
   /** The identifier a declaration stands for. */

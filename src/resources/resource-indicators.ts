@@ -14,7 +14,7 @@ export type ResourceResolution = { resources: string[] } | { problem: string };
  * narrows, never widens). A problem is reported as `invalid_target`.
  */
 export async function resolveResourceIndicators(
-  catalog: Pick<ResourceCatalog, 'find' | 'defaultResource'>,
+  catalog: Pick<ResourceCatalog, 'find' | 'defaultResource' | 'serverResource'>,
   client: { resources: readonly string[] | null },
   requested: readonly string[] | undefined,
   granted?: readonly string[],
@@ -30,7 +30,8 @@ export async function resolveResourceIndicators(
       return { problem: 'A token request may narrow the resources of its authorization, never widen them.' };
     }
     if (!(await catalog.find(identifier))) return { problem: 'The resource is unknown.' };
-    if (client.resources !== null && !client.resources.includes(identifier)) {
+    // The server's own resource (UserInfo) is every client's: its scopes are registered per client.
+    if (client.resources !== null && !client.resources.includes(identifier) && identifier !== catalog.serverResource) {
       return { problem: 'The client may not ask for tokens for this resource.' };
     }
   }

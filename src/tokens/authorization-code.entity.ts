@@ -38,6 +38,18 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'code_challenge_method', type: 'varchar', length: 10, nullable: true })
   codeChallengeMethod: string | null;
 
+  /** OpenID Connect Core §3.1.2.1 `nonce` of the authentication request. */
+  @Column({ name: 'nonce', type: 'varchar', length: 512, nullable: true })
+  nonce: string | null;
+
+  /** When the user signed in (ID token `auth_time`); null for codes issued without a session record. */
+  @Column(timestampColumn('auth_time', { nullable: true }))
+  authTime: Date | null;
+
+  /** The sign-in session's `sid` (ID token). */
+  @Column({ name: 'sid', type: 'varchar', length: 64, nullable: true })
+  sid: string | null;
+
   /** The grant (token family) that redeeming this code starts; a replay revokes it. */
   @Column({ name: 'grant_id', type: 'varchar', length: 36 })
   grantId: string;

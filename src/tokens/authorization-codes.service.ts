@@ -18,6 +18,10 @@ export interface NewAuthorizationCode {
   resources?: readonly string[];
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
+  /** OpenID Connect: the sign-in behind the code and the request's nonce, for the ID token. */
+  nonce?: string | null;
+  authTime?: Date | null;
+  sid?: string | null;
 }
 
 /** Authorization codes (RFC 6749 §4.1.2): 256 bits of randomness, stored only as a hash. */
@@ -42,6 +46,9 @@ export class AuthorizationCodesService {
       resources: input.resources ? [...input.resources] : null,
       codeChallenge: input.codeChallenge,
       codeChallengeMethod: input.codeChallengeMethod,
+      nonce: input.nonce ?? null,
+      authTime: input.authTime ?? null,
+      sid: input.sid ?? null,
       grantId: randomUUID(),
       expiresAt: new Date(now + this.oauth.authCodeTtlSeconds * 1000),
       consumedAt: null,

@@ -32,6 +32,14 @@ export class RefreshTokenEntity {
   @Column({ name: 'resources', type: 'simple-json', nullable: true })
   resources: string[] | null;
 
+  /** OpenID Connect Core §12.2: the original authentication's time, for the ID tokens of refreshes. */
+  @Column(timestampColumn('auth_time', { nullable: true }))
+  authTime: Date | null;
+
+  /** The sign-in session's `sid`, kept through rotation. */
+  @Column({ name: 'sid', type: 'varchar', length: 64, nullable: true })
+  sid: string | null;
+
   @Index('idx_refresh_tokens_expires')
   @Column(timestampColumn('expires_at'))
   expiresAt: Date;

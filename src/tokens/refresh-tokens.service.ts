@@ -10,8 +10,8 @@ import { RefreshTokenEntity } from './refresh-token.entity';
 import { toSqlDatetime } from '../database/sql-time';
 
 const INSERT_REFRESH_TOKEN =
-  'INSERT INTO refresh_tokens (id, token_hash, grant_id, client_id, user_id, scope, resources, expires_at, used_at, revoked_at, created_at) ' +
-  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)';
+  'INSERT INTO refresh_tokens (id, token_hash, grant_id, client_id, user_id, scope, resources, auth_time, sid, expires_at, used_at, revoked_at, created_at) ' +
+  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)';
 
 export interface NewRefreshToken {
   grantId: string;
@@ -22,6 +22,9 @@ export interface NewRefreshToken {
   resources: readonly string[];
   /** Rotation keeps the family's absolute expiry; a new family gets the full lifetime. */
   expiresAt?: Date;
+  /** OpenID Connect: the original sign-in's time and session, for the ID tokens of refreshes (Core §12.2). */
+  authTime?: Date | null;
+  sid?: string | null;
 }
 
 /** Refresh tokens: 256 random bits, stored as a SHA-256 hash, single use (rotated on every refresh). */
@@ -44,6 +47,8 @@ export class RefreshTokensService {
       input.userId,
       input.scope,
       JSON.stringify(input.resources),
+      input.authTime ? toSqlDatetime(input.authTime) : null,
+      input.sid ?? null,
       toSqlDatetime(expiresAt),
       toSqlDatetime(now),
     ]);

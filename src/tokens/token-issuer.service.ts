@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { parseScope } from '../common/oauth/scopes';
 import { AccessTokenSigner } from './access-token-signer.service';
 import { TokenResponseDto } from './dto/token-response.dto';
+import { EndUserAuthentication, IdTokenService, OPENID_SCOPE } from './id-token.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { TransactionsService } from '../database/transactions.service';
 
@@ -22,6 +24,11 @@ export interface TokenPairInput {
   refreshExpiresAt?: Date;
   /** False when the client is not registered for the refresh_token grant. */
   hasRefreshToken: boolean;
+  /**
+   * OpenID Connect: the user's sign-in behind an authorization-code grant (kept with its refresh
+   * tokens). With `openid` in the grant's scope, the response carries an ID token (Core §3.1.3.3, §12.2).
+   */
+  authentication?: EndUserAuthentication | null;
 }
 
 /** Builds token responses (RFC 6749 §5.1); the records are stored in the caller's transaction. */
@@ -31,6 +38,7 @@ export class TokenIssuer {
     private readonly accessTokens: AccessTokenSigner,
     private readonly refreshTokens: RefreshTokensService,
     private readonly transactions: TransactionsService,
+    private readonly idTokens: IdTokenService,
   ) {}
 
   /** Starts a new token family and stores its first tokens atomically. */
@@ -59,6 +67,17 @@ export class TokenIssuer {
         scope: input.refreshScope ?? input.scope,
         resources: input.refreshResources ?? input.resources,
         expiresAt: input.refreshExpiresAt,
+        authTime: input.authentication?.authTime ?? null,
+        sid: input.authentication?.sid ?? null,
+      });
+    }
+    const grantScope = parseScope(input.refreshScope ?? input.scope) ?? [];
+    if (input.authentication && input.userId !== null && grantScope.includes(OPENID_SCOPE)) {
+      response.id_token = this.idTokens.issue({
+        clientId: input.clientId,
+        userId: input.userId,
+        authentication: input.authentication,
+        accessToken: response.access_token,
       });
     }
     return response;

@@ -31,6 +31,7 @@ import { RevocationController } from './revocation.controller';
 import { RevocationService } from './revocation.service';
 import { TokenCleanupService } from './token-cleanup.service';
 import { TokenIssuer } from './token-issuer.service';
+import { IdTokenService } from './id-token.service';
 import { JwksController, TokenController } from './token.controller';
 import { TokenService } from './token.service';
 import { RedemptionService } from './redemption.service';
@@ -57,6 +58,7 @@ const SHARED_SERVICES = [
   GrantRevocationService,
   GrantRegistry,
   TokenCleanupService,
+  IdTokenService,
 ];
 
 @Module({

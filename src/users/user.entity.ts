@@ -16,6 +16,14 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;
 
+  /** OpenID Connect Core §5.1 `email`; optional. */
+  @Column({ name: 'email', type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  /** OpenID Connect Core §5.1 `name`: the full name to show; optional. */
+  @Column({ name: 'name', type: 'varchar', length: 200, nullable: true })
+  name: string | null;
+
   @Column(timestampColumn('created_at'))
   createdAt: Date;
 }

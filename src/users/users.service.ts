@@ -9,8 +9,36 @@ import { UserEntity } from './user.entity';
 /** RFC 6749 §10.14 and HY-06: usernames are printable, no controls, no invisible or bidi characters. */
 const USERNAME_PATTERN = /^[\p{L}\p{N}._@+-]{1,100}$/u;
 
+/** OpenID Connect Core §5.1 claims a user may have. */
+export interface UserProfile {
+  email?: string;
+  name?: string;
+}
+
+/** RFC 5321 §4.5.3.1.3 path limit; one @, no spaces or controls (a sanity check, not RFC 5322 in full). */
+const EMAIL_PATTERN = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]{1,253}$/u;
+const MAX_EMAIL_LENGTH = 254;
+const MAX_NAME_LENGTH = 200;
+
 /** Longest password accepted; a longer one cannot be right (and is not worth hashing). */
 export const MAX_PASSWORD_LENGTH = 1000;
+
+/** What the admin surface shows of a user: snake_case, the optional claims only when set. */
+export interface UserView {
+  id: string;
+  username: string;
+  email?: string;
+  name?: string;
+}
+
+export function toUserView(user: UserEntity): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    ...(user.email !== null ? { email: user.email } : {}),
+    ...(user.name !== null ? { name: user.name } : {}),
+  };
+}
 
 /** Resource owners and their passwords (argon2id). */
 @Injectable()
@@ -22,7 +50,18 @@ export class UsersService {
     private readonly passwords: PasswordHasher,
   ) {}
 
-  async create(username: string, password: string): Promise<UserEntity> {
+  async create(username: string, password: string, profile: UserProfile = {}): Promise<UserEntity> {
+    if (
+      profile.email !== undefined &&
+      (profile.email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(profile.email))
+    ) {
+      throw OAuthError.invalidRequest('email must be an address like name@example.com');
+    }
+    const name = profile.name?.trim();
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    if (name !== undefined && (name.length < 1 || name.length > MAX_NAME_LENGTH || /[\x00-\x1f\x7f]/.test(name))) {
+      throw OAuthError.invalidRequest(`name must be 1 to ${MAX_NAME_LENGTH} characters, no control characters`);
+    }
     if (!USERNAME_PATTERN.test(username)) {
       throw OAuthError.invalidRequest('username must be 1 to 100 letters, digits or . _ @ + -');
     }
@@ -36,6 +75,8 @@ export class UsersService {
       id: randomUUID(),
       username,
       passwordHash: await this.passwords.hash(password),
+      email: profile.email ?? null,
+      name: name ?? null,
       createdAt: new Date(),
     });
     await this.users.insert(user);

@@ -88,7 +88,7 @@ export class PageInspector {
     const desktop = this.page.viewportSize();
     await this.page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
     await this.page.setViewportSize(PHONE);
-    const overflow = await this.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await this.page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     if (overflow > 0) this.problems.push(`${name}: ${overflow}px wider than a ${PHONE.width}px phone screen`);
     await this.page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-phone.png`, fullPage: true });
     if (desktop) await this.page.setViewportSize(desktop);

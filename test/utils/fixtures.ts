@@ -28,11 +28,11 @@ export interface TestUser {
  */
 export async function createUser(
   t: Providers,
-  options: { username?: string; password?: string } = {},
+  options: { username?: string; password?: string; email?: string; name?: string } = {},
 ): Promise<TestUser> {
   const username = options.username ?? `user-${randomBytes(4).toString('hex')}`;
   const password = options.password ?? TEST_PASSWORD;
-  const user = await t.get(UsersService).create(username, password);
+  const user = await t.get(UsersService).create(username, password, { email: options.email, name: options.name });
   return { id: user.id, username, password };
 }
 

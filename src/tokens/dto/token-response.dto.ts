@@ -5,4 +5,6 @@ export class TokenResponseDto {
   expires_in: number;
   scope: string;
   refresh_token?: string;
+  /** OpenID Connect Core §3.1.3.3: when the grant's scope has `openid`. */
+  id_token?: string;
 }

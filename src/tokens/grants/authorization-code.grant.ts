@@ -78,6 +78,7 @@ export class AuthorizationCodeGrant implements Grant<AuthorizationCodeParameters
           refreshScope: record.scope,
           refreshResources: granted,
           hasRefreshToken: client.grantTypes.includes('refresh_token'),
+          authentication: record.authTime ? { authTime: record.authTime, sid: record.sid, nonce: record.nonce } : null,
         });
       },
     );

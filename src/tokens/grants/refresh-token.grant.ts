@@ -61,6 +61,8 @@ export class RefreshTokenGrant implements Grant<RefreshTokenParametersDto> {
           // ASVS 10.4.8: rotation does not extend the family's absolute lifetime.
           refreshExpiresAt: record.expiresAt,
           hasRefreshToken: true,
+          // OpenID Connect Core §12.2: same sub and auth_time as the original sign-in, no nonce.
+          authentication: record.authTime ? { authTime: record.authTime, sid: record.sid } : null,
         });
       },
     );
