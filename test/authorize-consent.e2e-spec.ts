@@ -31,6 +31,7 @@ describe('authorization code flow with login and consent', () => {
   let c1: TestClient;
   let native: TestClient;
   let u1: string;
+  let u2: string;
 
   function codeParams(client: TestClient, challenge: string, extra: Record<string, string | undefined> = {}) {
     return {
@@ -50,7 +51,7 @@ describe('authorization code flow with login and consent', () => {
     t = await createTestApp();
     issuer = t.get<{ issuer: string }>(oauthConfig.KEY).issuer;
     u1 = (await createUser(t, { username: 'u1' })).id;
-    await createUser(t, { username: 'u2' });
+    u2 = (await createUser(t, { username: 'u2' })).id;
     c1 = await createClient(t, { name: 'C1', scope: 'profile notes:read notes:write' });
     native = await createClient(t, { name: 'Native', isPublic: true, redirectUris: ['http://127.0.0.1/cb'] });
   });
@@ -62,6 +63,70 @@ describe('authorization code flow with login and consent', () => {
   beforeEach(async () => {
     await codes().clear();
     await consents().clear();
+  });
+
+  it('"not you?" on the consent page signs out and lets another account answer the same request', async () => {
+    const browser = new TestBrowser(t);
+    const { verifier, challenge } = pkcePair();
+    const start = await browser.get(authorizePath(codeParams(c1, challenge, { state: 's1', scope: 'profile' })));
+    const login = locationOf(start);
+    const consent = locationOf(await signIn(browser, 'u1', undefined, login.pathname + login.search));
+    const page = await browser.get(consent.pathname + consent.search);
+    expect(page.text).toContain('Signed in as u1');
+    const firstSession = browser.sessionCookie as string;
+
+    const switched = await browser.postForm('/consent/switch-account', {
+      csrf_token: inputValue(page.text, 'csrf_token'),
+      interaction: inputValue(page.text, 'interaction'),
+    });
+    expect(switched.status).toBe(303);
+    expect(locationOf(switched).pathname).toBe('/login');
+    expect(locationOf(switched).searchParams.get('interaction')).toBe(inputValue(page.text, 'interaction'));
+    // A new session id; the old one is gone, not merely signed out (no fixation, no reuse).
+    expect(browser.sessionCookie).not.toBe(firstSession);
+    const stale = new TestBrowser(t);
+    stale.setCookie('tollgate_session', firstSession);
+    expect((await stale.get('/account')).status).toBe(302);
+    // The consent form of the first account no longer answers anything.
+    const replay = await browser.postForm('/consent', {
+      csrf_token: inputValue(page.text, 'csrf_token'),
+      interaction: inputValue(page.text, 'interaction'),
+      decision: 'allow',
+    });
+    expect(replay.status).toBe(403);
+
+    const next = locationOf(switched);
+    const second = locationOf(await signIn(browser, 'u2', undefined, next.pathname + next.search));
+    expect(second.pathname).toBe('/consent');
+    const secondPage = await browser.get(second.pathname + second.search);
+    expect(secondPage.text).toContain('Signed in as u2');
+    const allowed = await decide(browser, second.pathname + second.search, 'allow');
+    expect(responseParams(allowed).get('state')).toBe('s1');
+    const tokens = await redeemCode(t, c1, responseParams(allowed).get('code') as string, verifier);
+    expect(tokens.status).toBe(200);
+    const claims = await activeAccessTokenClaims(t, tokens.body.access_token);
+    expect(claims?.sub).toBe(u2);
+  });
+
+  it('"not you?" needs the form\'s CSRF token and a pending request', async () => {
+    const browser = new TestBrowser(t);
+    const { challenge } = pkcePair();
+    const start = await browser.get(authorizePath(codeParams(c1, challenge, { scope: 'profile' })));
+    const login = locationOf(start);
+    const consent = locationOf(await signIn(browser, 'u1', undefined, login.pathname + login.search));
+    const page = await browser.get(consent.pathname + consent.search);
+    const forged = await browser.postForm('/consent/switch-account', {
+      csrf_token: 'x'.repeat(43),
+      interaction: inputValue(page.text, 'interaction'),
+    });
+    expect(forged.status).toBe(403);
+    const unknown = await browser.postForm('/consent/switch-account', {
+      csrf_token: inputValue(page.text, 'csrf_token'),
+      interaction: 'y'.repeat(43),
+    });
+    expect(unknown.status).toBe(400);
+    // Still signed in as u1: neither refusal signed anyone out.
+    expect((await browser.get(consent.pathname + consent.search)).text).toContain('Signed in as u1');
   });
 
   it('AZ-23: login, consent page, allow → code bound to the request, state byte-exact, iss; the code redeems', async () => {
@@ -98,6 +163,8 @@ describe('authorization code flow with login and consent', () => {
     expect(page.text).toContain('See your username');
     expect(page.text).toContain('Read your notes');
     expect(page.text).not.toContain('Create, change and delete your notes');
+    // RFC 6749 §10.2: the page says where the answer goes.
+    expect(page.text).toContain(`sent back to <strong>${new URL(c1.redirectUri).host}</strong>`);
     expect(page.text).toMatch(/<button[^>]*name="decision"[^>]*value="allow"/);
     expect(page.text).toMatch(/<button[^>]*name="decision"[^>]*value="deny"/);
     expect(inputValue(page.text, 'csrf_token')).toBeTruthy();

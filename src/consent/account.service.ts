@@ -2,16 +2,11 @@ import { MAX_CLIENT_ID_LENGTH } from '../clients/client.entity';
 import { Injectable } from '@nestjs/common';
 import { UsersService } from '../users/users.service';
 import { ConsentService } from './consent.service';
-import { errorPage, field, PageOutcome, redirectTo } from './outcome';
+import { errorPage, field, PageOutcome, redirectTo, formExpired } from './outcome';
 import { SessionsService } from './sessions.service';
 import type { AccountPage } from './views/account.view';
 
-const FORM_EXPIRED = errorPage(
-  403,
-  'invalid_csrf_token',
-  'This form has expired or did not come from this site. Reload your account page and try again.',
-  'Form expired',
-);
+const FORM_EXPIRED = formExpired('Reload your account page and try again.');
 
 /** The signed-in user's page: the clients holding a consent, their withdrawal, and sign-out. */
 /** Where sign-out lands: the sign-in page, saying the user has signed out. */

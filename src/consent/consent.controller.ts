@@ -31,4 +31,11 @@ export class ConsentController {
     const outcome = await this.interactions.decide(this.cookie.read(request), request.body);
     return sendPageOutcome(reply, this.cookie, outcome, noView, 303);
   }
+
+  @Post('switch-account')
+  async switchAccount(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    if (!isFormPost(request)) return sendNotAForm(reply, this.cookie);
+    const outcome = await this.interactions.switchAccount(this.cookie.read(request), request.body);
+    return sendPageOutcome(reply, this.cookie, outcome, noView, 303);
+  }
 }

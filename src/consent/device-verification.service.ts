@@ -4,18 +4,13 @@ import { FailureBudget, Throttle, throttleKey } from '../common/throttling/throt
 import { limitsConfig } from '../config/limits.config';
 import { DeviceCodesService } from '../tokens/device/device-codes.service';
 import { AuthorizationRequestsService } from './authorization-requests.service';
-import { errorPage, field, PageOutcome, redirectTo, tooManySessionsPage } from './outcome';
+import { field, PageOutcome, redirectTo, tooManySessionsPage, formExpired } from './outcome';
 import { newCookieOf, SessionsService, TooManySessionsError } from './sessions.service';
 import type { DevicePage } from './views/device.view';
 
 const FAILURE_WINDOW_SECONDS = 15 * 60;
 
-const FORM_EXPIRED = errorPage(
-  403,
-  'invalid_csrf_token',
-  'This form has expired or did not come from this site. Reload the page and enter the code again.',
-  'Form expired',
-);
+const FORM_EXPIRED = formExpired('Reload the page and enter the code again.');
 
 /**
  * The user-code page (RFC 8628 §3.3): the user enters the code their device shows, then signs in

@@ -6,10 +6,20 @@ import type { RedirectTarget, ResponseType } from './authorization-request.valid
 import { AuthorizationRequestsService } from './authorization-requests.service';
 import { ConsentService } from './consent.service';
 import type { LoginSessionEntity } from './login-session.entity';
-import { errorPage, field, PageOutcome, redirectTo } from './outcome';
-import { SessionsService } from './sessions.service';
+import { errorPage, field, PageOutcome, redirectTo, formExpired } from './outcome';
+import { newCookieOf, SessionsService } from './sessions.service';
 import { needsSignIn } from './sign-in-freshness';
 import type { ConsentPage } from './views/consent.view';
+
+/** The host a redirect URI names, or undefined (a device request has none). */
+function hostOf(uri: string | null): string | undefined {
+  if (!uri) return undefined;
+  try {
+    return new URL(uri).host;
+  } catch {
+    return undefined;
+  }
+}
 
 function targetOf(pending: AuthorizationRequestEntity): RedirectTarget {
   return {
@@ -57,12 +67,7 @@ const NOT_PENDING = errorPage(
   'Request no longer valid',
 );
 
-const FORM_EXPIRED = errorPage(
-  403,
-  'invalid_csrf_token',
-  'This form has expired or did not come from this site. Go back to the application and start again.',
-  'Form expired',
-);
+const FORM_EXPIRED = formExpired('Go back to the application and start again.');
 
 /** The steps of a stored authorization request after the user signs in: consent page and decision. */
 @Injectable()
@@ -115,8 +120,23 @@ export class InteractionService {
         resources: approvedOf(pending, session).resources,
         interaction,
         csrfToken: session.csrfToken,
+        redirectHost: hostOf(pending.redirectUri),
       },
     };
+  }
+
+  /**
+   * "Not you?" on the consent page: signs the current user out under a fresh session id and sends
+   * the browser to the sign-in form for the same pending request, so another account can answer it.
+   */
+  async switchAccount(sessionToken: string | undefined, body: unknown): Promise<PageOutcome> {
+    const session = await this.sessions.findAuthenticated(sessionToken);
+    if (!session || !this.sessions.isValidCsrfToken(session, field(body, 'csrf_token'))) return FORM_EXPIRED;
+    const interaction = field(body, 'interaction');
+    const pending = interaction ? await this.requests.findPending(interaction, session.id) : null;
+    if (!interaction || !pending) return NOT_PENDING;
+    const signedOut = await this.sessions.signOutKeepingRequests(session);
+    return redirectTo(`/login?interaction=${encodeURIComponent(interaction)}`, newCookieOf(signedOut));
   }
 
   /** The user's answer on the consent page; each pending request is decided once (UI-03, UI-04). */

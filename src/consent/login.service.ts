@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SignInService } from '../users/sign-in.service';
 import { InteractionService } from './interaction.service';
-import { errorPage, field, PageOutcome, redirectTo, tooManySessionsPage } from './outcome';
+import { field, PageOutcome, redirectTo, tooManySessionsPage, formExpired } from './outcome';
 import { toInternalPath } from './return-to';
 import { newCookieOf, Session, SessionsService, TooManySessionsError } from './sessions.service';
 import type { LoginPage } from './views/login.view';
@@ -52,12 +52,7 @@ export class LoginService {
     const session = await this.sessions.find(sessionToken);
     // RFC 6749 §10.12: the login form is accepted only with its session's CSRF token.
     if (!session || !this.sessions.isValidCsrfToken(session, field(body, 'csrf_token'))) {
-      return errorPage(
-        403,
-        'invalid_csrf_token',
-        'This form has expired or did not come from this site. Reload the sign-in page and try again.',
-        'Form expired',
-      );
+      return formExpired('Reload the sign-in page and try again.');
     }
     const interaction = field(body, 'interaction') || undefined;
     const returnTo = toInternalPath(field(body, 'return_to'));

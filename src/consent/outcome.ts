@@ -41,6 +41,16 @@ export function errorPage(
   return { kind: 'error', status, page: { title, error, description } };
 }
 
+/** A form sent without its session's CSRF token (RFC 6749 §10.12): 403, with what to do next. */
+export function formExpired<T = never>(advice: string): PageOutcome<T> {
+  return errorPage(
+    403,
+    'invalid_csrf_token',
+    `This form has expired or did not come from this site. ${advice}`,
+    'Form expired',
+  );
+}
+
 /** A form field as one string; a missing or repeated field is undefined. */
 export function field(source: unknown, name: string): string | undefined {
   if (typeof source !== 'object' || source === null || !Object.hasOwn(source, name)) return undefined;

@@ -101,15 +101,28 @@ export class SessionsService {
    * working at once, and its pending authorization requests move to the new session.
    */
   async signIn(previous: LoginSessionEntity | null, userId: string): Promise<Session> {
+    return this.replace(previous, userId);
+  }
+
+  /**
+   * "Not you?" on the consent page: the signed-in user leaves under a new anonymous session id, and
+   * the pending authorization requests stay, for whoever signs in next.
+   */
+  async signOutKeepingRequests(previous: LoginSessionEntity): Promise<Session> {
+    return this.replace(previous, null);
+  }
+
+  private async replace(previous: LoginSessionEntity | null, userId: string | null): Promise<Session> {
     const token = randomToken(32);
     const now = Date.now();
+    const lifetimeSeconds = userId === null ? ANONYMOUS_SESSION_TTL_SECONDS : AUTHENTICATED_SESSION_TTL_SECONDS;
     const entity = Object.assign(new LoginSessionEntity(), {
       id: sha256Hex(token),
       userId,
       csrfToken: randomToken(32),
-      authenticatedAt: new Date(now),
-      sid: randomToken(24),
-      expiresAt: new Date(now + AUTHENTICATED_SESSION_TTL_SECONDS * 1000),
+      authenticatedAt: userId === null ? null : new Date(now),
+      sid: userId === null ? null : randomToken(24),
+      expiresAt: new Date(now + lifetimeSeconds * 1000),
       createdAt: new Date(now),
     });
     // Through TransactionsService: on SQLite's single connection, concurrent transactions must not nest.

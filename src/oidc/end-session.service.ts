@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MAX_PRESENTED_CLIENT_ID_LENGTH } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import type { ClientEntity } from '../clients/client.entity';
-import { errorPage, field, PageOutcome, redirectTo } from '../consent/outcome';
+import { errorPage, field, PageOutcome, redirectTo, formExpired } from '../consent/outcome';
 import { SessionsService } from '../consent/sessions.service';
 import { MAX_STATE_LENGTH } from '../consent/authorization-request.validation';
 import { IdTokenHint, IdTokenService } from '../tokens/id-token.service';
@@ -28,12 +28,7 @@ function refused(description: string): PageOutcome<LogoutPage> {
   return errorPage(400, 'invalid_request', description, 'Cannot sign out from here');
 }
 
-const FORM_EXPIRED = errorPage(
-  403,
-  'invalid_csrf_token',
-  'This form has expired or did not come from this site. Go back to the application and sign out again.',
-  'Form expired',
-);
+const FORM_EXPIRED = formExpired('Go back to the application and sign out again.');
 
 /**
  * OpenID Connect RP-Initiated Logout 1.0: checks the request, asks the user when the relying party

@@ -11,6 +11,8 @@ export interface ConsentPage {
   resources: readonly string[];
   interaction: string;
   csrfToken: string;
+  /** Where the answer goes: the host of the redirect URI (none for a device request). */
+  redirectHost?: string;
 }
 
 type ConsentCatalog = Pick<ResourceCatalog, 'describe' | 'get' | 'defaultResource'>;
@@ -44,16 +46,27 @@ export function renderConsentPage(page: ConsentPage, catalog: ConsentCatalog): s
     ? `<h1>A device wants to access your account through <strong>${escapeHtml(page.clientName)}</strong></h1>
 <p role="alert" class="alert">Allow only if you started signing in on a device you have with you, and the code you entered is the one it shows.</p>`
     : `<h1><strong>${escapeHtml(page.clientName)}</strong> wants to access your account</h1>`;
+  // RFC 6749 §10.2: the user should see where the answer (and the code) will be sent.
+  const destination = page.redirectHost
+    ? `<p class="muted">Whatever you choose, you will be sent back to <strong>${escapeHtml(page.redirectHost)}</strong>.</p>`
+    : '';
+  const form = hiddenFields({ csrf_token: page.csrfToken, interaction: page.interaction });
   return renderLayout(
     'Allow access?',
     `${heading}
-<p class="muted">Signed in as ${escapeHtml(page.username)}</p>
+<form method="post" action="/consent/switch-account">
+${form}
+<p class="muted">Signed in as ${escapeHtml(page.username)} — <button type="submit" class="link">not you?</button></p>
+</form>
 <p>If you allow it, this application will be able to:</p>
 ${renderScopeGroups(page, catalog)}
+${destination}
 <form method="post" action="/consent">
-${hiddenFields({ csrf_token: page.csrfToken, interaction: page.interaction })}
+${form}
+<div class="actions">
 <button type="submit" name="decision" value="allow">Allow</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</div>
 </form>
 <p class="muted">You can withdraw this permission at any time on your <a href="/account">account page</a>.</p>`,
   );
