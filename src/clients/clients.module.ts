@@ -6,16 +6,20 @@ import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.regi
 import { ClientSecretBasic } from './auth-methods/client-secret-basic';
 import { ClientSecretPost } from './auth-methods/client-secret-post';
 import { NoClientAuthentication } from './auth-methods/none';
+import { PrivateKeyJwt } from './auth-methods/private-key-jwt';
+import { ClientAssertionEntity } from './client-assertion.entity';
+import { ClientAssertionsService } from './client-assertions.service';
+import { ClientKeySets } from './client-key-sets.service';
 import { ClientAuthenticationService } from './client-authentication.service';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
 
 /** A new client-authentication method is one class in auth-methods/ and one entry here. */
-export const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClientAuthentication];
+export const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, PrivateKeyJwt, NoClientAuthentication];
 
 @Module({
   // The grant registry (TokensModule) says which grant types a client may be registered for.
-  imports: [TypeOrmModule.forFeature([ClientEntity]), forwardRef(() => TokensModule)],
+  imports: [TypeOrmModule.forFeature([ClientEntity, ClientAssertionEntity]), forwardRef(() => TokensModule)],
   providers: [
     ...AUTH_METHOD_CLASSES,
     {
@@ -26,7 +30,9 @@ export const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClien
     ClientAuthMethodRegistry,
     ClientsService,
     ClientAuthenticationService,
+    ClientKeySets,
+    ClientAssertionsService,
   ],
-  exports: [ClientsService, ClientAuthenticationService, ClientAuthMethodRegistry],
+  exports: [ClientsService, ClientAuthenticationService, ClientAuthMethodRegistry, ClientAssertionsService],
 })
 export class ClientsModule {}

@@ -9,11 +9,12 @@ import { fromSqlDatetime } from '../database/sql-time';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
 import { ClientEntity, MAX_CLIENT_ID_LENGTH } from './client.entity';
+import { checkClientJwks, ClientJwksError, jwksUriProblem } from './client-jwks';
 import { redirectUriProblem } from './redirect-uri';
 
 const SELECT_CLIENT =
   'SELECT client_id, name, secret_hash, redirect_uris, grant_types, scope, token_endpoint_auth_method, ' +
-  'is_public, is_pkce_exempt, resources, created_at, updated_at FROM oauth_clients WHERE client_id = ?';
+  'is_public, is_pkce_exempt, resources, jwks, jwks_uri, created_at, updated_at FROM oauth_clients WHERE client_id = ?';
 
 interface ClientRow {
   client_id: string;
@@ -26,6 +27,8 @@ interface ClientRow {
   is_public: number | boolean;
   is_pkce_exempt: number | boolean;
   resources: string | null;
+  jwks: string | null;
+  jwks_uri: string | null;
   created_at: string | Date;
   updated_at: string | Date;
 }
@@ -42,6 +45,8 @@ function toClient(row: ClientRow): ClientEntity {
     isPublic: Boolean(Number(row.is_public)),
     isPkceExempt: Boolean(Number(row.is_pkce_exempt)),
     resources: row.resources === null ? null : (JSON.parse(row.resources) as string[]),
+    jwks: row.jwks,
+    jwksUri: row.jwks_uri,
     createdAt: fromSqlDatetime(row.created_at),
     updatedAt: fromSqlDatetime(row.updated_at),
   });
@@ -57,6 +62,10 @@ export interface NewClient {
   isPkceExempt?: boolean;
   /** RFC 8707 resources the client may use; omitted: any registered resource. */
   resources?: string[];
+  /** private_key_jwt (RFC 7591 §2): the client's public keys, a JWK Set as JSON text or an object. */
+  jwks?: string | object;
+  /** private_key_jwt (RFC 7591 §2): the https URL of the client's JWK Set. */
+  jwksUri?: string;
 }
 
 /** What the admin surface shows of a client (never the secret hash). */
@@ -71,6 +80,10 @@ export interface ClientView {
   pkce_exempt: boolean;
   /** null: any registered resource. */
   resources: string[] | null;
+  /** RFC 7591 §2, private_key_jwt clients: their public keys by value… */
+  jwks?: object;
+  /** …or by reference. */
+  jwks_uri?: string;
   created_at: string;
 }
 
@@ -85,6 +98,8 @@ export function toClientView(client: ClientEntity): ClientView {
     is_public: client.isPublic,
     pkce_exempt: client.isPkceExempt,
     resources: client.resources,
+    ...(client.jwks !== null ? { jwks: JSON.parse(client.jwks) as object } : {}),
+    ...(client.jwksUri !== null ? { jwks_uri: client.jwksUri } : {}),
     created_at: client.createdAt.toISOString(),
   };
 }
@@ -119,6 +134,7 @@ export class ClientsService {
   async create(input: NewClient): Promise<{ client: ClientEntity; clientSecret?: string }> {
     const client = this.buildClient(input);
     client.resources = await this.checkResources(input.resources);
+    await this.checkClientKeys(client, input);
     const usesSecret = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientSecret === true;
     const clientSecret = usesSecret ? randomToken(32) : undefined;
     client.secretHash = clientSecret ? sha256Hex(clientSecret) : null;
@@ -164,6 +180,35 @@ export class ClientsService {
   async delete(clientId: string): Promise<void> {
     const result = await this.clients.delete({ clientId });
     if (!result.affected) throw new OAuthError('invalid_request', `unknown client '${clientId}'`);
+  }
+
+  /**
+   * RFC 7591 §2: a client of a key-based method (private_key_jwt) registers `jwks` or `jwks_uri`,
+   * not both; other clients register neither. Keys by value are checked here (public signing keys only).
+   */
+  private async checkClientKeys(client: ClientEntity, input: NewClient): Promise<void> {
+    const usesKeys = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientKeys === true;
+    const hasJwks = input.jwks !== undefined;
+    const hasJwksUri = input.jwksUri !== undefined;
+    if (!usesKeys) {
+      if (hasJwks || hasJwksUri) throw metadataError(`${client.tokenEndpointAuthMethod} clients register no keys`);
+      return;
+    }
+    if (hasJwks === hasJwksUri) {
+      throw metadataError(`${client.tokenEndpointAuthMethod} clients register either jwks or jwks_uri`);
+    }
+    if (hasJwksUri) {
+      const problem = jwksUriProblem(input.jwksUri as string);
+      if (problem) throw metadataError(`jwks_uri ${problem}`);
+      client.jwksUri = input.jwksUri as string;
+      return;
+    }
+    try {
+      client.jwks = JSON.stringify(await checkClientJwks(input.jwks));
+    } catch (error) {
+      if (error instanceof ClientJwksError) throw metadataError(error.message);
+      throw error;
+    }
   }
 
   /** RFC 8707: the resources a client is restricted to must be registered (or built in). */
@@ -228,6 +273,8 @@ export class ClientsService {
       isPublic,
       isPkceExempt: input.isPkceExempt ?? false,
       resources: null,
+      jwks: null,
+      jwksUri: null,
       createdAt: now,
       updatedAt: now,
     });
