@@ -18,9 +18,9 @@ module.exports = {
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions],
   },
-  // @nestjs/* 12, @nestjs/jwt and oauth4webapi ship ES modules only: compile them to CommonJS too.
+  // @nestjs/* 12, @nestjs/jwt, oauth4webapi and openid-client ship ES modules only: compile them to CommonJS too.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|oauth4webapi|jose|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm)/)',
+    '/node_modules/(?!(@nestjs|oauth4webapi|openid-client|jose|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm)/)',
   ],
   setupFiles: ['<rootDir>/test/utils/setup-env.ts'],
   // Compiles src/ once for the servers that specs spawn (test/utils/process.ts), and removes it after.
