@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
 import { ClientsService, toClientView } from '../src/clients/clients.service';
+import { JWKS_REFETCH_INTERVAL_MS } from '../src/clients/client-key-sets.service';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import { createTestApp, TestApp } from './utils/app';
 import { createSharedTestDatabase, TestDatabase } from './utils/database';
@@ -16,6 +18,19 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 const ALGORITHMS = ['ES256', 'RS256', 'PS256', 'Ed25519'] as const;
 type Algorithm = (typeof ALGORITHMS)[number];
+/** Fake timers for the clock alone: the app's timers, I/O and microtasks keep running for real. */
+const NOT_THE_CLOCK = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+] as const;
 
 interface ClientKey {
   privateKey: oauth.CryptoKey;
@@ -320,6 +335,83 @@ describe('private_key_jwt client authentication (RFC 7523)', () => {
       expectOAuthError(await postForm(t, '/oauth/introspect', { ...form, token: 'x' }), 401, 'invalid_client');
       expectOAuthError(await postForm(t, '/oauth/revoke', { ...form, token: 'x' }), 401, 'invalid_client');
       expectOAuthError(await postForm(t, '/oauth/device_authorization', form), 401, 'invalid_client');
+    });
+  });
+
+  describe('keys at a jwks_uri (fetched SSRF-safely; loopback allowed by CIMD_ALLOW_HTTP_LOOPBACK)', () => {
+    let server: Server;
+    let served: { keys: JWK[] };
+    let fetches: number;
+    let jwksUri: string;
+
+    beforeAll(async () => {
+      server = createServer((_req, res) => {
+        fetches += 1;
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' });
+        res.end(JSON.stringify(served));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      jwksUri = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`;
+    });
+
+    afterAll(async () => {
+      jest.useRealTimers();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    const byUri = (uri: string) =>
+      createClient(t, {
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        jwksUri: uri,
+        grantTypes: ['client_credentials'],
+        redirectUris: [],
+      });
+    const answer = async (client: TestClient, key: ClientKey) =>
+      (await tokenRequest(t, assertionForm(client.clientId, await assertion(client.clientId, key)))).status;
+
+    it('fetches the key set once, caches it, and refetches on an unknown kid at most once a minute', async () => {
+      const first = await newKey('ES256');
+      const second = await newKey('PS256');
+      const third = await newKey('ES256');
+      served = { keys: [first.publicJwk] };
+      fetches = 0;
+      const client = await byUri(jwksUri);
+      expect(client.clientSecret).toBeUndefined();
+
+      expect(await answer(client, first)).toBe(200);
+      expect(await answer(client, first)).toBe(200);
+      expect(fetches).toBe(1);
+
+      // The client rotates to a new key. Within a minute of the last fetch, an unknown kid fetches nothing.
+      served = { keys: [first.publicJwk, second.publicJwk] };
+      expect(await answer(client, second)).toBe(401);
+      expect(fetches).toBe(1);
+
+      // A minute later (the clock only: timers and I/O stay real), the unknown kid fetches the set once.
+      jest.useFakeTimers({ doNotFake: [...NOT_THE_CLOCK], now: Date.now() + JWKS_REFETCH_INTERVAL_MS + 1000 });
+      try {
+        expect(await answer(client, second)).toBe(200);
+        expect(fetches).toBe(2);
+        expect(await answer(client, first)).toBe(200);
+        // Right after, another unknown kid does not fetch again.
+        expect(await answer(client, third)).toBe(401);
+        expect(fetches).toBe(2);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('refuses a key set that holds a private key', async () => {
+      const key = await newKey('ES256');
+      served = { keys: [{ ...key.publicJwk, d: 'AAAA' }] };
+      expect(await answer(await byUri(jwksUri), key)).toBe(401);
+    });
+
+    it('never fetches from a private address (401, nothing sent)', async () => {
+      const key = await newKey('ES256');
+      const client = await byUri('https://10.255.255.1/jwks.json');
+      const res = await tokenRequest(t, assertionForm(client.clientId, await assertion(client.clientId, key)));
+      expectOAuthError(res, 401, 'invalid_client');
     });
   });
 

@@ -1,18 +1,9 @@
 import type { webcrypto } from 'node:crypto';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { createLocalJWKSet, errors, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
+import { SafeFetcher } from '../common/http/safe-fetcher';
 import type { ClientEntity } from './client.entity';
 import { checkClientJwks, MAX_JWKS_LENGTH } from './client-jwks';
-
-/** What fetches a client's `jwks_uri` document: the SSRF-safe fetcher (https only, no private addresses, bounded). */
-export interface JwksDocumentFetcher {
-  fetchJson(
-    url: string,
-    options: { maxBytes: number; minMaxAgeSeconds?: number; maxMaxAgeSeconds?: number },
-  ): Promise<{ body: unknown; maxAgeSeconds: number }>;
-}
-
-export const JWKS_DOCUMENT_FETCHER = Symbol('JWKS_DOCUMENT_FETCHER');
 
 /** A key lookup for jose's jwtVerify: by `kid` and `alg` among a client's keys. */
 export type ClientKeyLookup = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<webcrypto.CryptoKey>;
@@ -46,7 +37,8 @@ export class ClientKeySets {
   private readonly logger = new Logger(ClientKeySets.name);
   private readonly entries = new Map<string, KeySetEntry>();
 
-  constructor(@Optional() @Inject(JWKS_DOCUMENT_FETCHER) private readonly fetcher?: JwksDocumentFetcher) {}
+  /** The SSRF-safe fetcher: https only, never a loopback, private or link-local address, bounded size and time. */
+  constructor(private readonly fetcher: SafeFetcher) {}
 
   /** A key lookup for the client's assertions; a lookup that finds nothing when the client has no usable keys. */
   lookupFor(client: Pick<ClientEntity, 'clientId' | 'jwks' | 'jwksUri'>): ClientKeyLookup {
@@ -100,11 +92,6 @@ export class ClientKeySets {
 
   private async load(uri: string, entry: KeySetEntry): Promise<void> {
     entry.fetchedAt = Date.now();
-    if (!this.fetcher) {
-      entry.lookup = null;
-      entry.expiresAt = entry.fetchedAt + JWKS_REFETCH_INTERVAL_MS;
-      return;
-    }
     try {
       const { body, maxAgeSeconds } = await this.fetcher.fetchJson(uri, {
         maxBytes: MAX_JWKS_LENGTH,

@@ -1,5 +1,6 @@
 import { forwardRef, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SafeFetchModule } from '../common/http/safe-fetch.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { ClientAuthMethod, CLIENT_AUTH_METHODS } from './auth-methods/client-auth-method';
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
@@ -19,7 +20,12 @@ export const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, Private
 
 @Module({
   // The grant registry (TokensModule) says which grant types a client may be registered for.
-  imports: [TypeOrmModule.forFeature([ClientEntity, ClientAssertionEntity]), forwardRef(() => TokensModule)],
+  // SafeFetchModule: client key sets at a jwks_uri are fetched SSRF-safely (also in the CLI's slice of the app).
+  imports: [
+    TypeOrmModule.forFeature([ClientEntity, ClientAssertionEntity]),
+    forwardRef(() => TokensModule),
+    SafeFetchModule,
+  ],
   providers: [
     ...AUTH_METHOD_CLASSES,
     {
