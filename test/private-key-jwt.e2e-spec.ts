@@ -515,3 +515,27 @@ describe('private_key_jwt across instances', () => {
     expectOAuthError(await tokenRequest(b, assertionForm(client.clientId, jwt)), 401, 'invalid_client');
   });
 });
+
+describe('private_key_jwt failures and the client-authentication throttle', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_MINUTE: '3' } });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('counts bad assertions like wrong secrets: 429 after the limit, even for a good assertion', async () => {
+    const key = await newKey('ES256');
+    const client = await keyClient(t, [key]);
+    for (const aud of [TOKEN_ENDPOINT, 'https://elsewhere.example', [ISSUER, TOKEN_ENDPOINT]]) {
+      const res = await tokenRequest(t, assertionForm(client.clientId, await assertion(client.clientId, key, { aud })));
+      expectOAuthError(res, 401, 'invalid_client');
+    }
+    const blocked = await tokenRequest(t, assertionForm(client.clientId, await assertion(client.clientId, key)));
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
