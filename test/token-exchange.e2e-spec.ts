@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
+import { ConsentService } from '../src/consent/consent.service';
 import { ResourcesService } from '../src/resources/resources.service';
 import { PrincipalVerifier } from '../src/resource-server/principal-verifier.service';
 import { createTestApp, TestApp } from './utils/app';
@@ -177,6 +178,14 @@ describe('token exchange (RFC 8693)', () => {
       expect(me.status).toBe(401);
       expect(me.headers['www-authenticate']).toMatch(/error="invalid_token"/);
     }
+  });
+
+  it('revokes exchanged tokens when the user withdraws consent from the subject token’s client', async () => {
+    const user = await obtainTokens(t, web, userId, 'profile notes:read');
+    const exchanged = await exchange(apiService, { subject_token: user.access_token, resource: LEDGER });
+    expect(await introspect(t, apiService, exchanged.access_token)).toMatchObject({ active: true });
+    await t.get(ConsentService).revoke(userId, web.clientId);
+    expect(await introspect(t, apiService, exchanged.access_token)).toEqual({ active: false });
   });
 
   it('accepts the client’s own access token as the actor token', async () => {
