@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
+import { ClientsService } from '../src/clients/clients.service';
 import { ConsentService } from '../src/consent/consent.service';
 import { ResourcesService } from '../src/resources/resources.service';
 import { PrincipalVerifier } from '../src/resource-server/principal-verifier.service';
@@ -185,6 +186,14 @@ describe('token exchange (RFC 8693)', () => {
     const exchanged = await exchange(apiService, { subject_token: user.access_token, resource: LEDGER });
     expect(await introspect(t, apiService, exchanged.access_token)).toMatchObject({ active: true });
     await t.get(ConsentService).revoke(userId, web.clientId);
+    expect(await introspect(t, apiService, exchanged.access_token)).toEqual({ active: false });
+  });
+
+  it('revokes exchanged tokens when the subject token’s client is deleted', async () => {
+    const doomed = await createClient(t);
+    const user = await obtainTokens(t, doomed, userId, 'profile notes:read');
+    const exchanged = await exchange(apiService, { subject_token: user.access_token, resource: LEDGER });
+    await t.get(ClientsService).delete(doomed.clientId);
     expect(await introspect(t, apiService, exchanged.access_token)).toEqual({ active: false });
   });
 

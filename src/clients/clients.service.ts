@@ -6,6 +6,7 @@ import { OAuthError } from '../common/oauth/oauth.error';
 import { ResourceCatalog } from '../resources/resource-catalog';
 import { formatScope, parseScope } from '../common/oauth/scopes';
 import { fromSqlDatetime } from '../database/sql-time';
+import { GrantRevocationService } from '../tokens/grant-revocation.service';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
 import { ClientEntity, MAX_CLIENT_ID_LENGTH } from './client.entity';
@@ -128,6 +129,8 @@ export class ClientsService {
     @Inject(forwardRef(() => GrantRegistry)) private readonly grants: GrantRegistry,
     private readonly authMethods: ClientAuthMethodRegistry,
     private readonly catalog: ResourceCatalog,
+    // Tokens other clients exchanged from this client's grants (RFC 8693) die with it.
+    @Inject(forwardRef(() => GrantRevocationService)) private readonly grantRevocation: GrantRevocationService,
   ) {}
 
   /** Registers a client; the secret (confidential clients only) is returned once and stored as a hash. */
@@ -178,6 +181,7 @@ export class ClientsService {
 
   /** Deletes a client; its codes, tokens and consents go with it (ON DELETE CASCADE). */
   async delete(clientId: string): Promise<void> {
+    await this.grantRevocation.revokeExchangedFromClient(clientId);
     const result = await this.clients.delete({ clientId });
     if (!result.affected) throw new OAuthError('invalid_request', `unknown client '${clientId}'`);
   }

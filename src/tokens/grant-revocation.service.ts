@@ -34,7 +34,7 @@ export class GrantRevocationService {
         { status: 'denied' },
       );
       // Tokens exchanged from these grants (RFC 8693) belong to other clients, but to the same grants.
-      const grantIds = await this.grantsOf(manager, userId, clientId);
+      const grantIds = await this.grantsOf(manager, clientId, userId);
       await manager.update(RefreshTokenEntity, { userId, clientId, revokedAt: IsNull() }, { revokedAt });
       await manager.update(AccessTokenEntity, { userId, clientId, revokedAt: IsNull() }, { revokedAt });
       for (let start = 0; start < grantIds.length; start += GRANT_BATCH) {
@@ -44,9 +44,24 @@ export class GrantRevocationService {
     });
   }
 
-  /** The grants under which the client holds live tokens for the user. */
-  private async grantsOf(manager: EntityManager, userId: string, clientId: string): Promise<string[]> {
-    const where = { userId, clientId, revokedAt: IsNull() };
+  /**
+   * A client about to be deleted: its own tokens go with its row (ON DELETE CASCADE), and tokens
+   * exchanged from its grants by other clients (RFC 8693) are revoked here.
+   */
+  async revokeExchangedFromClient(clientId: string): Promise<void> {
+    const revokedAt = new Date();
+    await this.transactions.transaction(async (manager) => {
+      const grantIds = await this.grantsOf(manager, clientId);
+      for (let start = 0; start < grantIds.length; start += GRANT_BATCH) {
+        const batch = grantIds.slice(start, start + GRANT_BATCH);
+        await manager.update(AccessTokenEntity, { grantId: In(batch), revokedAt: IsNull() }, { revokedAt });
+      }
+    });
+  }
+
+  /** The grants under which the client holds live tokens (for the user, when given). */
+  private async grantsOf(manager: EntityManager, clientId: string, userId?: string): Promise<string[]> {
+    const where = { clientId, revokedAt: IsNull(), ...(userId !== undefined ? { userId } : {}) };
     const refresh = await manager.find(RefreshTokenEntity, { select: { grantId: true }, where });
     const access = await manager.find(AccessTokenEntity, {
       select: { grantId: true },
