@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,6 +128,29 @@ describe('admin CLI', () => {
     expect(created.code).toBe(0);
     expect(created.json).toMatchObject({ token_endpoint_auth_method: 'none' });
     expect(created.json).not.toHaveProperty('client_secret');
+  });
+
+  it('creates private_key_jwt clients with keys by value or by URL, no secret, and shows the keys', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1' };
+    const jwks = JSON.stringify({ keys: [jwk] });
+    const flags = ['--name', 'Worker', '--grant-types', 'client_credentials', '--auth-method', 'private_key_jwt'];
+    const byValue = await cli('clients:create', ...flags, '--jwks', jwks);
+    expect(byValue.code).toBe(0);
+    expect(byValue.json).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } });
+    expect(byValue.json).not.toHaveProperty('client_secret');
+    const shown = await cli('clients:show', (byValue.json as { client_id: string }).client_id);
+    expect(shown.json).toMatchObject({ jwks: { keys: [jwk] } });
+
+    const byUrl = await cli('clients:create', ...flags, '--jwks-uri', 'https://worker.example/jwks.json');
+    expect(byUrl.json).toMatchObject({ jwks_uri: 'https://worker.example/jwks.json' });
+
+    // Public keys only: a private key is refused, and so is a client with no keys.
+    const leaked = JSON.stringify({ keys: [privateKey.export({ format: 'jwk' })] });
+    const refused = await cli('clients:create', ...flags, '--jwks', leaked);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/private member 'd'/);
+    expect((await cli('clients:create', ...flags)).code).not.toBe(0);
   });
 
   it('lists, rotates and deletes clients', async () => {

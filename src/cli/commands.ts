@@ -40,6 +40,8 @@ const createClient: Command = async (app, args) => {
     'pkce-exempt': { type: 'boolean' },
     resource: { type: 'string', multiple: true },
     'post-logout-redirect-uri': { type: 'string', multiple: true },
+    jwks: { type: 'string' },
+    'jwks-uri': { type: 'string' },
   });
   const grantTypes =
     typeof values['grant-types'] === 'string'
@@ -55,6 +57,8 @@ const createClient: Command = async (app, args) => {
     isPkceExempt: values['pkce-exempt'] === true,
     resources: values.resource as string[] | undefined,
     postLogoutRedirectUris: values['post-logout-redirect-uri'] as string[] | undefined,
+    jwks: values.jwks as string | undefined,
+    jwksUri: values['jwks-uri'] as string | undefined,
   });
   // What clients:show prints (read back, as stored), plus the secret: shown this once, stored only as a hash.
   const stored = await app.get(ClientsService).getById(client.clientId);
@@ -193,8 +197,9 @@ export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set([
 export const USAGE = `usage: tollgate <command> [options]
 
   clients:create --name NAME [--redirect-uri URI]... [--grant-types g1,g2] [--scope "s1 s2"]
-                 [--public] [--auth-method client_secret_basic|client_secret_post|none] [--pkce-exempt]
-                 [--resource URI]... [--post-logout-redirect-uri URI]...
+                 [--public] [--auth-method client_secret_basic|client_secret_post|private_key_jwt|none]
+                 [--pkce-exempt] [--resource URI]... [--jwks JSON | --jwks-uri URL]
+                 [--post-logout-redirect-uri URI]...
   clients:list
   clients:show CLIENT_ID
   clients:rotate-secret CLIENT_ID

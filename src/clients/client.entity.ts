@@ -37,6 +37,14 @@ export class ClientEntity {
   @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
   tokenEndpointAuthMethod: string;
 
+  /** RFC 7591 §2 `jwks`: the client's public keys (a JSON Web Key Set, as JSON) for private_key_jwt. */
+  @Column({ name: 'jwks', type: 'text', nullable: true })
+  jwks: string | null;
+
+  /** RFC 7591 §2 `jwks_uri`: where the client publishes its public keys, for private_key_jwt. */
+  @Column({ name: 'jwks_uri', type: 'varchar', length: 2000, nullable: true })
+  jwksUri: string | null;
+
   @Column({ name: 'is_public', type: 'boolean', default: 0 })
   isPublic: boolean;
 

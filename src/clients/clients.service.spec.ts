@@ -13,6 +13,7 @@ import { ClientSecretPost } from './auth-methods/client-secret-post';
 import { NoClientAuthentication } from './auth-methods/none';
 import { ResourceCatalog } from '../resources/resource-catalog';
 import { ClientEntity } from './client.entity';
+import { GrantRevocationService } from '../tokens/grant-revocation.service';
 import { ClientsService } from './clients.service';
 
 /** Token-endpoint grants as the registry sees them (their rules only; nothing here issues tokens). */
@@ -39,6 +40,7 @@ describe(ClientsService.name, () => {
         ...METHOD_CLASSES,
         { provide: CLIENT_AUTH_METHODS, useFactory: (...m: ClientAuthMethod[]) => m, inject: METHOD_CLASSES },
         ClientAuthMethodRegistry,
+        { provide: GrantRevocationService, useValue: { revokeExchangedFromClient: async () => undefined } },
         {
           provide: ResourceCatalog,
           useValue: new ResourceCatalog(

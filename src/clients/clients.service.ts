@@ -6,14 +6,17 @@ import { OAuthError } from '../common/oauth/oauth.error';
 import { ResourceCatalog, SERVER_SCOPES } from '../resources/resource-catalog';
 import { formatScope, parseScope } from '../common/oauth/scopes';
 import { fromSqlDatetime } from '../database/sql-time';
+import { GrantRevocationService } from '../tokens/grant-revocation.service';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
 import { ClientEntity, MAX_CLIENT_ID_LENGTH } from './client.entity';
+import { checkClientJwks, ClientJwksError, jwksUriProblem } from './client-jwks';
 import { redirectUriProblem } from './redirect-uri';
 
 const SELECT_CLIENT =
   'SELECT client_id, name, secret_hash, redirect_uris, grant_types, scope, token_endpoint_auth_method, ' +
-  'is_public, is_pkce_exempt, resources, post_logout_redirect_uris, created_at, updated_at FROM oauth_clients WHERE client_id = ?';
+  'is_public, is_pkce_exempt, resources, post_logout_redirect_uris, jwks, jwks_uri, created_at, updated_at ' +
+  'FROM oauth_clients WHERE client_id = ?';
 
 interface ClientRow {
   client_id: string;
@@ -27,6 +30,8 @@ interface ClientRow {
   is_pkce_exempt: number | boolean;
   resources: string | null;
   post_logout_redirect_uris: string | null;
+  jwks: string | null;
+  jwks_uri: string | null;
   created_at: string | Date;
   updated_at: string | Date;
 }
@@ -45,6 +50,8 @@ function toClient(row: ClientRow): ClientEntity {
     resources: row.resources === null ? null : (JSON.parse(row.resources) as string[]),
     postLogoutRedirectUris:
       row.post_logout_redirect_uris === null ? null : (JSON.parse(row.post_logout_redirect_uris) as string[]),
+    jwks: row.jwks,
+    jwksUri: row.jwks_uri,
     createdAt: fromSqlDatetime(row.created_at),
     updatedAt: fromSqlDatetime(row.updated_at),
   });
@@ -62,6 +69,10 @@ export interface NewClient {
   resources?: string[];
   /** OpenID Connect RP-Initiated Logout §3.1: where the client may send the user after logout. */
   postLogoutRedirectUris?: string[];
+  /** private_key_jwt (RFC 7591 §2): the client's public keys, a JWK Set as JSON text or an object. */
+  jwks?: string | object;
+  /** private_key_jwt (RFC 7591 §2): the https URL of the client's JWK Set. */
+  jwksUri?: string;
 }
 
 /** What the admin surface shows of a client (never the secret hash). */
@@ -78,6 +89,10 @@ export interface ClientView {
   resources: string[] | null;
   /** Shown when registered (OpenID Connect RP-Initiated Logout §3.1). */
   post_logout_redirect_uris?: string[];
+  /** RFC 7591 §2, private_key_jwt clients: their public keys by value… */
+  jwks?: object;
+  /** …or by reference. */
+  jwks_uri?: string;
   created_at: string;
 }
 
@@ -93,6 +108,8 @@ export function toClientView(client: ClientEntity): ClientView {
     pkce_exempt: client.isPkceExempt,
     resources: client.resources,
     ...(client.postLogoutRedirectUris?.length ? { post_logout_redirect_uris: client.postLogoutRedirectUris } : {}),
+    ...(client.jwks !== null ? { jwks: JSON.parse(client.jwks) as object } : {}),
+    ...(client.jwksUri !== null ? { jwks_uri: client.jwksUri } : {}),
     created_at: client.createdAt.toISOString(),
   };
 }
@@ -121,12 +138,15 @@ export class ClientsService {
     @Inject(forwardRef(() => GrantRegistry)) private readonly grants: GrantRegistry,
     private readonly authMethods: ClientAuthMethodRegistry,
     private readonly catalog: ResourceCatalog,
+    // Tokens other clients exchanged from this client's grants (RFC 8693) die with it.
+    @Inject(forwardRef(() => GrantRevocationService)) private readonly grantRevocation: GrantRevocationService,
   ) {}
 
   /** Registers a client; the secret (confidential clients only) is returned once and stored as a hash. */
   async create(input: NewClient): Promise<{ client: ClientEntity; clientSecret?: string }> {
     const client = this.buildClient(input);
     client.resources = await this.checkResources(input.resources);
+    await this.checkClientKeys(client, input);
     const usesSecret = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientSecret === true;
     const clientSecret = usesSecret ? randomToken(32) : undefined;
     client.secretHash = clientSecret ? sha256Hex(clientSecret) : null;
@@ -170,8 +190,38 @@ export class ClientsService {
 
   /** Deletes a client; its codes, tokens and consents go with it (ON DELETE CASCADE). */
   async delete(clientId: string): Promise<void> {
+    await this.grantRevocation.revokeExchangedFromClient(clientId);
     const result = await this.clients.delete({ clientId });
     if (!result.affected) throw new OAuthError('invalid_request', `unknown client '${clientId}'`);
+  }
+
+  /**
+   * RFC 7591 §2: a client of a key-based method (private_key_jwt) registers `jwks` or `jwks_uri`,
+   * not both; other clients register neither. Keys by value are checked here (public signing keys only).
+   */
+  private async checkClientKeys(client: ClientEntity, input: NewClient): Promise<void> {
+    const usesKeys = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientKeys === true;
+    const hasJwks = input.jwks !== undefined;
+    const hasJwksUri = input.jwksUri !== undefined;
+    if (!usesKeys) {
+      if (hasJwks || hasJwksUri) throw metadataError(`${client.tokenEndpointAuthMethod} clients register no keys`);
+      return;
+    }
+    if (hasJwks === hasJwksUri) {
+      throw metadataError(`${client.tokenEndpointAuthMethod} clients register either jwks or jwks_uri`);
+    }
+    if (hasJwksUri) {
+      const problem = jwksUriProblem(input.jwksUri as string);
+      if (problem) throw metadataError(`jwks_uri ${problem}`);
+      client.jwksUri = input.jwksUri as string;
+      return;
+    }
+    try {
+      client.jwks = JSON.stringify(await checkClientJwks(input.jwks));
+    } catch (error) {
+      if (error instanceof ClientJwksError) throw metadataError(error.message);
+      throw error;
+    }
   }
 
   /** RFC 8707: the resources a client is restricted to must be registered (or built in). */
@@ -246,6 +296,8 @@ export class ClientsService {
       isPkceExempt: input.isPkceExempt ?? false,
       resources: null,
       postLogoutRedirectUris: postLogoutRedirectUris.length > 0 ? postLogoutRedirectUris : null,
+      jwks: null,
+      jwksUri: null,
       createdAt: now,
       updatedAt: now,
     });

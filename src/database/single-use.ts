@@ -1,4 +1,4 @@
-import { EntityManager, EntityTarget, FindOptionsWhere, IsNull, ObjectLiteral } from 'typeorm';
+import { EntityManager, EntityTarget, FindOptionsWhere, IsNull, LessThan, ObjectLiteral } from 'typeorm';
 
 /** The outcome of consuming a single-use row (a code, a refresh token, a device code…). */
 export type Consumption<T> =
@@ -41,4 +41,40 @@ export async function consumeOnce<T extends ObjectLiteral>(
   if (result.affected === 1) return { status: 'consumed', record };
   if (record[row.usedColumn] !== null) return { status: 'replayed', record };
   return { status: 'invalid' };
+}
+
+/** MySQL/MariaDB ER_DUP_ENTRY and SQLite's primary-key and unique violations. */
+function isDuplicateKey(error: unknown): boolean {
+  const failure = error as { code?: unknown; errno?: unknown; driverError?: { code?: unknown; errno?: unknown } };
+  const code = failure?.driverError?.code ?? failure?.code;
+  const errno = failure?.driverError?.errno ?? failure?.errno;
+  return (
+    errno === 1062 ||
+    code === 'ER_DUP_ENTRY' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
+}
+
+/**
+ * Records a one-time value (a client assertion's `jti`) exactly once across every instance: the
+ * primary key decides, so of racing inserts, here or elsewhere, one succeeds. A row whose value
+ * has expired is removed first, so the same value may be used again once its first use could no
+ * longer be replayed. Returns false for a replay.
+ */
+export async function recordOnce<T extends ObjectLiteral & { expiresAt: Date }>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  row: T,
+  key: keyof T & string,
+  now = new Date(),
+): Promise<boolean> {
+  await manager.delete(entity, { [key]: row[key], expiresAt: LessThan(now) } as FindOptionsWhere<T>);
+  try {
+    await manager.insert(entity, row as never);
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
 }

@@ -26,6 +26,9 @@ export interface AuthorizationServerMetadata {
   token_endpoint_auth_methods_supported: string[];
   introspection_endpoint_auth_methods_supported: string[];
   revocation_endpoint_auth_methods_supported: string[];
+  token_endpoint_auth_signing_alg_values_supported?: string[];
+  introspection_endpoint_auth_signing_alg_values_supported?: string[];
+  revocation_endpoint_auth_signing_alg_values_supported?: string[];
   authorization_response_iss_parameter_supported: boolean;
   service_documentation: string;
 }
@@ -45,6 +48,15 @@ export interface OpenIdProviderMetadata extends AuthorizationServerMetadata {
 
 /** The OpenID Provider fields alone. */
 type OpenIdFields = Omit<OpenIdProviderMetadata, keyof AuthorizationServerMetadata>;
+
+function signingAlgorithmFields(algorithms: string[]): Partial<AuthorizationServerMetadata> {
+  if (algorithms.length === 0) return {};
+  return {
+    token_endpoint_auth_signing_alg_values_supported: algorithms,
+    introspection_endpoint_auth_signing_alg_values_supported: algorithms,
+    revocation_endpoint_auth_signing_alg_values_supported: algorithms,
+  };
+}
 
 /**
  * Builds the metadata document once, from configuration only (never from request headers); only
@@ -83,6 +95,8 @@ export class DiscoveryService {
       // RFC 7662 §2.1: introspection is for clients that can prove who they are.
       introspection_endpoint_auth_methods_supported: authMethods.credentialNames,
       revocation_endpoint_auth_methods_supported: authMethods.names,
+      // RFC 8414 §2: the JWS algorithms of assertion-based methods (private_key_jwt), when there are any.
+      ...signingAlgorithmFields(authMethods.signingAlgorithms),
       // RFC 9207 §3: every authorization response carries `iss`.
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${base}/docs`,

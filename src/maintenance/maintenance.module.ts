@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module';
 import { ConsentModule } from '../consent/consent.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { MaintenanceService } from './maintenance.service';
 
 @Module({
-  imports: [TokensModule, ConsentModule],
+  imports: [TokensModule, ConsentModule, ClientsModule],
   providers: [MaintenanceService],
   exports: [MaintenanceService],
 })

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ClientAssertionsService } from '../clients/client-assertions.service';
 import { RateLimitStore } from '../common/throttling/rate-limit.store';
 import { appConfig } from '../config/app.config';
 import { SessionCleanupService } from '../consent/session-cleanup.service';
@@ -30,6 +31,7 @@ export class MaintenanceService implements OnModuleDestroy {
     private readonly sessions: SessionCleanupService,
     private readonly rateLimits: RateLimitStore,
     private readonly keys: KeysService,
+    private readonly clientAssertions: ClientAssertionsService,
     @Inject(appConfig.KEY) private readonly settings: ConfigType<typeof appConfig>,
   ) {}
 
@@ -44,6 +46,7 @@ export class MaintenanceService implements OnModuleDestroy {
         ...(await this.tokens.deleteExpired(now, batchSize)),
         ...(await this.sessions.deleteExpired(now, batchSize)),
         rate_limits: await this.rateLimits.deleteEnded(now.getTime(), batchSize),
+        client_assertions: await this.clientAssertions.deleteExpired(now, batchSize),
       };
       for (const [table, count] of Object.entries(counts)) deleted[table] = (deleted[table] ?? 0) + count;
       if (Object.values(counts).every((count) => count < batchSize)) {

@@ -23,6 +23,7 @@ export function toPrincipal(claims: AccessTokenClaims): Principal {
     audiences: audiencesOf(claims.aud),
     jti: claims.jti,
     expiresAt: new Date(claims.exp * 1000),
+    ...(claims.act ? { act: claims.act } : {}),
   };
 }
 

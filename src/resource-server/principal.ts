@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { OAuthError } from '../common/oauth/oauth.error';
+import type { ActorClaim } from '../tokens/access-token-claims';
 
 /** Who a verified access token speaks for: what the bearer guard puts on `request.user`. */
 export interface Principal {
@@ -11,6 +12,8 @@ export interface Principal {
   audiences: readonly string[];
   jti: string;
   expiresAt: Date;
+  /** RFC 8693 §4.1: who acts on the subject's behalf (a token from token exchange); absent otherwise. */
+  act?: ActorClaim;
 }
 
 function principalOf(context: ExecutionContext): Principal | undefined {

@@ -1,6 +1,15 @@
 /** RFC 9068 §2.1: the media type of a JWT access token. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
+/**
+ * RFC 8693 §4.1: the party acting on the subject's behalf; a nested `act` is the actor before it
+ * (a delegation chain, current actor outermost).
+ */
+export interface ActorClaim {
+  sub: string;
+  act?: ActorClaim;
+}
+
 /** RFC 9068 §2.2 claims of our access tokens. */
 export interface AccessTokenClaims {
   iss: string;
@@ -12,6 +21,8 @@ export interface AccessTokenClaims {
   jti: string;
   iat: number;
   exp: number;
+  /** RFC 8693 §4.1: present on tokens issued by token exchange. */
+  act?: ActorClaim;
 }
 
 /** The resources a token is for, as a list whether `aud` is one string or an array (RFC 7519 §4.1.3). */

@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { EntityManager } from 'typeorm';
 import { oauthConfig } from '../config/oauth.config';
-import { ACCESS_TOKEN_TYP, AccessTokenClaims } from './access-token-claims';
+import { ACCESS_TOKEN_TYP, AccessTokenClaims, ActorClaim } from './access-token-claims';
 import { AccessTokenStore } from './access-token-store.service';
 import { KeysService, SIGNING_ALGORITHM } from './keys/keys.service';
 
@@ -17,6 +17,10 @@ export interface IssueAccessToken {
   grantId: string | null;
   /** RFC 8707: the resources the token is for; the default resource (RESOURCE_AUDIENCE) when omitted. */
   audience?: readonly string[];
+  /** RFC 8693 §4.1: the actor, for a token issued by token exchange. */
+  act?: ActorClaim;
+  /** The latest the token may expire (a token exchange's subject token's expiry); the usual lifetime otherwise. */
+  notAfter?: Date;
 }
 
 export interface IssuedAccessToken {
@@ -49,7 +53,8 @@ export class AccessTokenSigner {
     const key = this.keys.getSigningKey();
     const now = Date.now();
     const iat = Math.floor(now / 1000);
-    const expiresIn = this.oauth.accessTokenTtlSeconds;
+    const ttl = this.oauth.accessTokenTtlSeconds;
+    const expiresIn = input.notAfter ? Math.min(ttl, Math.floor(input.notAfter.getTime() / 1000) - iat) : ttl;
     const jti = randomUUID();
     // RFC 9068 §2.2: client-credentials tokens name the client as their subject.
     const claims: AccessTokenClaims = {
@@ -61,6 +66,7 @@ export class AccessTokenSigner {
       jti,
       iat,
       exp: iat + expiresIn,
+      ...(input.act ? { act: input.act } : {}),
     };
     const accessToken = this.jwt.sign(claims, {
       privateKey: key.privateKey,

@@ -69,6 +69,7 @@ export class IntrospectionService {
       iss: claims.iss,
       aud: claims.aud,
       jti: claims.jti,
+      ...(claims.act ? { act: claims.act } : {}),
     };
   }
 

@@ -21,6 +21,7 @@ import { Grant, GRANTS } from './grants/grant.interface';
 import { GrantRegistry } from './grants/grant.registry';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenExchangeGrant } from './grants/token-exchange.grant';
 import { IntrospectionController } from './introspection.controller';
 import { IntrospectionService } from './introspection.service';
 import { KeysService } from './keys/keys.service';
@@ -44,6 +45,7 @@ export const GRANT_CLASSES = [
   RefreshTokenGrant,
   PasswordGrant,
   DeviceCodeGrant,
+  TokenExchangeGrant,
 ];
 
 /** The services other modules use: token storage, signing and verification, revocation, the grant list. */

@@ -30,6 +30,11 @@ export class ClientAuthMethodRegistry {
     return [...this.methods.values()].filter((method) => method.isCredential).map((method) => method.name);
   }
 
+  /** The JWS algorithms of every assertion-based method (RFC 8414 `*_auth_signing_alg_values_supported`). */
+  get signingAlgorithms(): string[] {
+    return [...new Set([...this.methods.values()].flatMap((method) => method.signingAlgorithms ?? []))];
+  }
+
   /** Every form parameter some method reads. */
   get parameterNames(): string[] {
     return [...this.parameterSet];

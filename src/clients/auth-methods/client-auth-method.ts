@@ -33,6 +33,10 @@ export interface ClientAuthMethod {
   readonly isCredential: boolean;
   /** Whether clients of this method get a generated client secret at registration. */
   readonly usesClientSecret: boolean;
+  /** Whether clients of this method register public keys (`jwks` or `jwks_uri`, RFC 7591 §2). */
+  readonly usesClientKeys?: boolean;
+  /** The JWS algorithms of the method's assertions (RFC 8414 `*_auth_signing_alg_values_supported`). */
+  readonly signingAlgorithms?: readonly string[];
   /** The client the request claims with this method, or undefined if it does not use it; throws invalid_request when malformed. */
   read(request: ClientAuthenticationRequest): PresentedClient | undefined;
   /** Whether the presented credential proves the client's identity (the method already matches). */

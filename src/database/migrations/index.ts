@@ -5,6 +5,7 @@ import { RetiredKeysKeepPublicPart1764390000000 } from './1764390000000-RetiredK
 import { DeviceAuthorizations1764400000000 } from './1764400000000-DeviceAuthorizations';
 import { Resources1764410000000 } from './1764410000000-Resources';
 import { OpenIdConnect1764430000000 } from './1764430000000-OpenIdConnect';
+import { MachineIdentity1764440000000 } from './1764440000000-MachineIdentity';
 
 /** Every migration, oldest first; the app and the TypeORM CLI run this same list. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   DeviceAuthorizations1764400000000,
   Resources1764410000000,
   OpenIdConnect1764430000000,
+  MachineIdentity1764440000000,
 ];
