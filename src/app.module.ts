@@ -2,6 +2,7 @@ import { Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ClientsModule } from './clients/clients.module';
 import { LoggingModule } from './common/logging/logging.module';
+import { SafeFetchModule } from './common/http/safe-fetch.module';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 import { ResourcesModule } from './resources/resources.module';
 import { ResourceCatalogModule } from './resources/resource-catalog.module';
@@ -22,6 +23,7 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
     imports: [
       AppConfigModule,
       LoggingModule,
+      SafeFetchModule,
       ThrottlingModule,
       AddressThrottlerModule,
       DatabaseModule,

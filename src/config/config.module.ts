@@ -1,6 +1,7 @@
 import { ConfigModule } from '@nestjs/config';
 import { appConfig } from './app.config';
 import { databaseConfig } from './database.config';
+import { fetchConfig } from './fetch.config';
 import { limitsConfig } from './limits.config';
 import { passwordConfig } from './password.config';
 import { oauthConfig } from './oauth.config';
@@ -9,5 +10,5 @@ import { oauthConfig } from './oauth.config';
 export const AppConfigModule = ConfigModule.forRoot({
   isGlobal: true,
   ignoreEnvFile: true,
-  load: [appConfig, oauthConfig, databaseConfig, limitsConfig, passwordConfig],
+  load: [appConfig, oauthConfig, databaseConfig, limitsConfig, passwordConfig, fetchConfig],
 });

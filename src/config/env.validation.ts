@@ -190,6 +190,10 @@ export class EnvironmentVariables {
   /** Introspections answered `active: false`, per client: more looks like scanning for tokens. */
   @IntegerBetween(1, 1000000)
   RATE_LIMIT_INTROSPECTION_MISSES_PER_MINUTE = 600;
+
+  /** Tests and local development only: fetch client documents from loopback addresses, http or https. */
+  @Flag()
+  CIMD_ALLOW_HTTP_LOOPBACK = false;
 }
 
 /** The validated environment, with the derived defaults filled in. */
