@@ -9,6 +9,8 @@ import { NoClientAuthentication } from './auth-methods/none';
 import { ClientAuthenticationService } from './client-authentication.service';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
+import { ClientResolver } from './client-resolver.service';
+import { MetadataDocumentClients } from './metadata-documents/metadata-document-clients.service';
 
 /** A new client-authentication method is one class in auth-methods/ and one entry here. */
 export const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClientAuthentication];
@@ -25,8 +27,10 @@ export const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClien
     },
     ClientAuthMethodRegistry,
     ClientsService,
+    MetadataDocumentClients,
+    ClientResolver,
     ClientAuthenticationService,
   ],
-  exports: [ClientsService, ClientAuthenticationService, ClientAuthMethodRegistry],
+  exports: [ClientsService, ClientResolver, ClientAuthenticationService, ClientAuthMethodRegistry],
 })
 export class ClientsModule {}

@@ -4,6 +4,7 @@ import { ClientAuthMethodRegistry } from '../clients/auth-methods/client-auth-me
 import { CODE_CHALLENGE_METHODS } from '../common/oauth/pkce';
 import { ResourceCatalog } from '../resources/resource-catalog';
 import { oauthConfig } from '../config/oauth.config';
+import { registrationConfig } from '../config/registration.config';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 
 /** RFC 8414 §2 authorization server metadata. */
@@ -15,6 +16,8 @@ export interface AuthorizationServerMetadata {
   introspection_endpoint: string;
   revocation_endpoint: string;
   device_authorization_endpoint: string;
+  /** RFC 7591 §3: present unless REGISTRATION=off. */
+  registration_endpoint?: string;
   scopes_supported: string[];
   response_types_supported: string[];
   response_modes_supported: string[];
@@ -25,6 +28,8 @@ export interface AuthorizationServerMetadata {
   revocation_endpoint_auth_methods_supported: string[];
   authorization_response_iss_parameter_supported: boolean;
   service_documentation: string;
+  /** draft-ietf-oauth-client-id-metadata-document §5. */
+  client_id_metadata_document_supported?: boolean;
 }
 
 /**
@@ -40,6 +45,7 @@ export class DiscoveryService {
     grants: GrantRegistry,
     authMethods: ClientAuthMethodRegistry,
     private readonly scopes: ResourceCatalog,
+    @Inject(registrationConfig.KEY) registration: ConfigType<typeof registrationConfig>,
   ) {
     const base = oauth.baseUrl;
     this.document = Object.freeze({
@@ -52,6 +58,7 @@ export class DiscoveryService {
       revocation_endpoint: `${base}/oauth/revoke`,
       // RFC 8628 §4.
       device_authorization_endpoint: `${base}/oauth/device_authorization`,
+      ...(registration.policy === 'off' ? {} : { registration_endpoint: `${base}/oauth/register` }),
       scopes_supported: scopes.scopes,
       // RFC 9700 §2.1.2: `token` (implicit) only when the operator enabled it.
       response_types_supported: oauth.allowImplicitGrant ? ['code', 'token'] : ['code'],
@@ -66,6 +73,7 @@ export class DiscoveryService {
       // RFC 9207 §3: every authorization response carries `iss`.
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${base}/docs`,
+      ...(registration.areMetadataDocumentsEnabled ? { client_id_metadata_document_supported: true } : {}),
     });
   }
 

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module';
 import { ConsentModule } from '../consent/consent.module';
+import { RegistrationModule } from '../registration/registration.module';
 import { TokensModule } from '../tokens/tokens.module';
-import { MaintenanceService } from './maintenance.service';
+import { MaintenanceService, RegisteredClientsCleanup } from './maintenance.service';
 
 @Module({
-  imports: [TokensModule, ConsentModule],
-  providers: [MaintenanceService],
+  imports: [TokensModule, ConsentModule, ClientsModule, RegistrationModule],
+  providers: [MaintenanceService, RegisteredClientsCleanup],
   exports: [MaintenanceService],
 })
 export class MaintenanceModule {}

@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ClientsService } from '../clients/clients.service';
 import { RateLimitStore } from '../common/throttling/rate-limit.store';
 import { appConfig } from '../config/app.config';
+import { registrationConfig } from '../config/registration.config';
 import { SessionCleanupService } from '../consent/session-cleanup.service';
 import { KeysService } from '../tokens/keys/keys.service';
+import { RegistrationTokensService } from '../registration/registration-tokens.service';
 import { TokenCleanupService } from '../tokens/token-cleanup.service';
 
 export interface CleanupReport {
@@ -13,6 +16,24 @@ export interface CleanupReport {
   isPartial: boolean;
   /** Retired signing keys whose private part was erased (no token they signed can still be valid). */
   private_keys_erased: number;
+}
+
+/** Self-registered clients nobody uses (PRODUCT.md) and spent initial access tokens. */
+@Injectable()
+export class RegisteredClientsCleanup {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly registrationTokens: RegistrationTokensService,
+    @Inject(registrationConfig.KEY) private readonly registration: ConfigType<typeof registrationConfig>,
+  ) {}
+
+  async deleteExpired(now: Date, batchSize: number): Promise<Record<string, number>> {
+    const unusedSince = new Date(now.getTime() - this.registration.unusedClientTtlSeconds * 1000);
+    return {
+      unused_clients: await this.clients.deleteUnused(unusedSince, batchSize),
+      registration_tokens: await this.registrationTokens.deleteExpired(now, batchSize),
+    };
+  }
 }
 
 /**
@@ -31,6 +52,7 @@ export class MaintenanceService implements OnModuleDestroy {
     private readonly rateLimits: RateLimitStore,
     private readonly keys: KeysService,
     @Inject(appConfig.KEY) private readonly settings: ConfigType<typeof appConfig>,
+    private readonly registered: RegisteredClientsCleanup,
   ) {}
 
   /** Runs batches until nothing expired is left or the batch budget is spent. */
@@ -44,6 +66,7 @@ export class MaintenanceService implements OnModuleDestroy {
         ...(await this.tokens.deleteExpired(now, batchSize)),
         ...(await this.sessions.deleteExpired(now, batchSize)),
         rate_limits: await this.rateLimits.deleteEnded(now.getTime(), batchSize),
+        ...(await this.registered.deleteExpired(now, batchSize)),
       };
       for (const [table, count] of Object.entries(counts)) deleted[table] = (deleted[table] ?? 0) + count;
       if (Object.values(counts).every((count) => count < batchSize)) {
