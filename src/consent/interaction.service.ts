@@ -8,6 +8,7 @@ import { ConsentService } from './consent.service';
 import type { LoginSessionEntity } from './login-session.entity';
 import { errorPage, field, PageOutcome, redirectTo } from './outcome';
 import { SessionsService } from './sessions.service';
+import { selfRegisteredClientOf } from './views/self-registered-notice';
 import type { ConsentPage } from './views/consent.view';
 
 function targetOf(pending: AuthorizationRequestEntity): RedirectTarget {
@@ -102,6 +103,7 @@ export class InteractionService {
         resources: approvedOf(pending, user.id).resources,
         interaction,
         csrfToken: session.csrfToken,
+        selfRegistered: selfRegisteredClientOf(pending.client, pending.redirectUri),
       },
     };
   }

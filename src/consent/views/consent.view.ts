@@ -1,5 +1,6 @@
 import type { ResourceCatalog } from '../../resources/resource-catalog';
 import { escapeHtml, hiddenFields, renderLayout } from './layout';
+import { renderSelfRegisteredNotice, SelfRegisteredClient } from './self-registered-notice';
 
 export interface ConsentPage {
   clientName: string;
@@ -11,6 +12,8 @@ export interface ConsentPage {
   resources: readonly string[];
   interaction: string;
   csrfToken: string;
+  /** Set for a client that registered itself or is described by a metadata document. */
+  selfRegistered?: SelfRegisteredClient;
 }
 
 type ConsentCatalog = Pick<ResourceCatalog, 'describe' | 'get' | 'defaultResource'>;
@@ -47,6 +50,7 @@ export function renderConsentPage(page: ConsentPage, catalog: ConsentCatalog): s
   return renderLayout(
     'Allow access?',
     `${heading}
+${renderSelfRegisteredNotice(page.selfRegistered)}
 <p class="muted">Signed in as ${escapeHtml(page.username)}</p>
 <p>If you allow it, this application will be able to:</p>
 ${renderScopeGroups(page, catalog)}
