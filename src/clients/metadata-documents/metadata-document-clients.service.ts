@@ -56,7 +56,8 @@ export class MetadataDocumentClients {
 
   /** Whether this client id is a URL, i.e. names a metadata document rather than a stored client. */
   isDocumentUrl(clientId: string): boolean {
-    return clientId.startsWith('https://') || (this.fetching.allowHttpLoopback && clientId.startsWith('http://'));
+    // http:// too, so that it is refused with its reason (https only) rather than as an unknown client.
+    return clientId.startsWith('https://') || clientId.startsWith('http://');
   }
 
   /** The client the document at `url` describes; OAuthError invalid_client (with the reason) when refused. */
