@@ -1,6 +1,9 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { cascadeForeignKey, ColumnKit } from '../migration-helpers';
 
+/** The widened client id column (MAX_CLIENT_ID_LENGTH of the client entity when this migration was written). */
+const MAX_CLIENT_ID_LENGTH = 255;
+
 /** Tables whose `client_id` references oauth_clients, with the name of that foreign key. */
 const CLIENT_CHILDREN: ReadonlyArray<[string, string]> = [
   ['consents', 'fk_consents_client'],
@@ -20,7 +23,7 @@ export class ClientRegistration1764420000000 implements MigrationInterface {
   name = 'ClientRegistration1764420000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await this.resizeClientIds(queryRunner, 255);
+    await this.resizeClientIds(queryRunner, MAX_CLIENT_ID_LENGTH);
     const c = await ColumnKit.for(queryRunner);
     for (const column of [
       { ...c.string('registration_type', 20), default: "'operator'" },
@@ -62,17 +65,37 @@ export class ClientRegistration1764420000000 implements MigrationInterface {
     await this.resizeClientIds(queryRunner, 64);
   }
 
-  /** MySQL refuses to change a column a foreign key uses: drop the keys, resize, put them back. */
+  /**
+   * Resizes every client_id column, keeping the data. On MySQL a column a foreign key uses cannot
+   * change, and TypeORM's changeColumn would drop and re-add it (losing the data): the keys are
+   * dropped, the columns MODIFYed in place, and the keys put back. SQLite rebuilds each table with
+   * its rows and keys (foreign keys are off while migrating).
+   */
   private async resizeClientIds(queryRunner: QueryRunner, length: number): Promise<void> {
     const c = await ColumnKit.for(queryRunner);
+    const column = c.string('client_id', length);
+    const type = queryRunner.connection.options.type;
+    if (type !== 'mysql' && type !== 'mariadb') {
+      // Rebuilding oauth_clients with foreign keys on would cascade-delete every child row; TypeORM
+      // turns them off around `up` (its `down` runs where it cannot, as for every migration that
+      // rebuilds a parent table on SQLite).
+      const [pragma] = (await queryRunner.query('PRAGMA foreign_keys')) as Array<{ foreign_keys: number }>;
+      if (length === MAX_CLIENT_ID_LENGTH && Number(pragma?.foreign_keys) === 1) {
+        throw new Error('ClientRegistration1764420000000 must run with foreign keys off (TypeORM migrations do)');
+      }
+      for (const table of ['oauth_clients', ...CLIENT_CHILDREN.map(([child]) => child)]) {
+        const isPrimary = table === 'oauth_clients';
+        await queryRunner.changeColumn(table, 'client_id', new TableColumn({ ...column, isPrimary }));
+      }
+      return;
+    }
+    const collation = column.collation ? ` CHARACTER SET ${column.charset} COLLATE ${column.collation}` : '';
+    const definition = `varchar(${length})${collation} NOT NULL`;
     for (const [table, foreignKey] of CLIENT_CHILDREN) await queryRunner.dropForeignKey(table, foreignKey);
-    await queryRunner.changeColumn(
-      'oauth_clients',
-      'client_id',
-      new TableColumn(c.string('client_id', length, { primary: true })),
-    );
+    for (const table of ['oauth_clients', ...CLIENT_CHILDREN.map(([child]) => child)]) {
+      await queryRunner.query(`ALTER TABLE \`${table}\` MODIFY \`client_id\` ${definition}`);
+    }
     for (const [table, foreignKey] of CLIENT_CHILDREN) {
-      await queryRunner.changeColumn(table, 'client_id', new TableColumn(c.string('client_id', length)));
       await queryRunner.createForeignKey(
         table,
         cascadeForeignKey(foreignKey, 'client_id', 'oauth_clients', 'client_id'),
