@@ -537,7 +537,7 @@ describe('client registration, REGISTRATION=open and off', () => {
         ISSUER,
         REGISTRATION: 'open',
         RATE_LIMIT_ENABLED: 'true',
-        RATE_LIMIT_REGISTRATIONS_PER_HOUR_PER_ADDRESS: '3',
+        RATE_LIMIT_REGISTRATIONS_PER_HOUR: '3',
       },
     });
     off = await createTestApp({ env: { ISSUER, REGISTRATION: 'off' } });

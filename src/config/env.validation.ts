@@ -201,7 +201,7 @@ export class EnvironmentVariables {
 
   /** Registrations one address may make per hour (all policies). */
   @IntegerBetween(1, 1000000)
-  RATE_LIMIT_REGISTRATIONS_PER_HOUR_PER_ADDRESS = 20;
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR = 20;
 
   /** Client ID Metadata Documents: a client_id that is an https URL names the client its document describes. */
   @Flag()

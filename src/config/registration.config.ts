@@ -7,7 +7,7 @@ export const registrationConfig = registerAs('registration', () => {
   return {
     policy: env.REGISTRATION,
     unusedClientTtlSeconds: env.REGISTRATION_UNUSED_CLIENT_TTL_SECONDS,
-    registrationsPerHourPerAddress: env.RATE_LIMIT_REGISTRATIONS_PER_HOUR_PER_ADDRESS,
+    registrationsPerHourPerAddress: env.RATE_LIMIT_REGISTRATIONS_PER_HOUR,
     areMetadataDocumentsEnabled: env.CLIENT_ID_METADATA_DOCUMENTS,
   };
 });
