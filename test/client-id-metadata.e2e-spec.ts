@@ -195,6 +195,13 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     expect(documents.hits.get('/clients/long.json')).toBe(1);
     await resolver.resolve(long, now + 86_401_000);
     expect(documents.hits.get('/clients/long.json')).toBe(2);
+
+    // A client row deleted meanwhile (the cleanup job, clients:delete) is fetched and stored again, never served from memory.
+    await t.get(ClientsService).delete(long);
+    const again = await resolver.resolve(long, now + 86_402_000);
+    expect(again.clientId).toBe(long);
+    expect(documents.hits.get('/clients/long.json')).toBe(3);
+    expect(await t.get(ClientsService).findById(long)).not.toBeNull();
   });
 
   it('a changed document takes effect when the cached one expires: redirect URIs come from the document', async () => {

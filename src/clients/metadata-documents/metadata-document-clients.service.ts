@@ -44,7 +44,8 @@ function refusal(description: string): OAuthError {
  */
 @Injectable()
 export class MetadataDocumentClients {
-  private readonly cache = new Map<string, { client: ClientEntity; expiresAt: number }>();
+  /** When each validated document goes stale (ms); its client is the stored row. */
+  private readonly freshUntil = new Map<string, number>();
   private readonly pending = new Map<string, Promise<ClientEntity>>();
 
   constructor(
@@ -63,16 +64,19 @@ export class MetadataDocumentClients {
   /** The client the document at `url` describes; OAuthError invalid_client (with the reason) when refused. */
   async resolve(url: string, now = Date.now()): Promise<ClientEntity> {
     if (!this.settings.areMetadataDocumentsEnabled) throw refusal('Client ID Metadata Documents are not accepted.');
-    const cached = this.cache.get(url);
-    if (cached && cached.expiresAt > now) return cached.client;
+    if ((this.freshUntil.get(url) ?? 0) > now) {
+      // The row, not a copy: a client deleted meanwhile (cleanup, clients:delete) is fetched and stored again.
+      const stored = await this.clients.findById(url);
+      if (stored?.registrationType === 'metadata_document') return stored;
+    }
     const inFlight = this.pending.get(url);
     if (inFlight) return inFlight;
-    const loading = this.load(url).finally(() => this.pending.delete(url));
+    const loading = this.load(url, now).finally(() => this.pending.delete(url));
     this.pending.set(url, loading);
     return loading;
   }
 
-  private async load(url: string): Promise<ClientEntity> {
+  private async load(url: string, now: number): Promise<ClientEntity> {
     this.checkClientIdUrl(url);
     let fetched;
     try {
@@ -88,9 +92,10 @@ export class MetadataDocumentClients {
       throw error;
     }
     const client = await this.store(url, fetched.body);
-    this.cache.delete(url);
-    if (this.cache.size >= MAX_CACHED_DOCUMENTS) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(url, { client, expiresAt: Date.now() + fetched.maxAgeSeconds * 1000 });
+    this.freshUntil.delete(url);
+    if (this.freshUntil.size >= MAX_CACHED_DOCUMENTS)
+      this.freshUntil.delete(this.freshUntil.keys().next().value as string);
+    this.freshUntil.set(url, now + fetched.maxAgeSeconds * 1000);
     return client;
   }
 
