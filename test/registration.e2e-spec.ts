@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import * as oauth from 'oauth4webapi';
 import request, { Response } from 'supertest';
+import { runCli } from '../src/cli';
 import { ClientsService, toClientView } from '../src/clients/clients.service';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import { RegistrationTokensService } from '../src/registration/registration-tokens.service';
@@ -561,6 +562,65 @@ describe('client registration, REGISTRATION=open and off', () => {
     const refused = await register(off, { redirect_uris: [REDIRECT_URI] });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('access_denied');
+  });
+});
+
+describe('registration-tokens:create', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createSharedTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = database.url;
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+    try {
+      return { code: await runCli(argv), stdout: out.join(''), stderr: err.join('') };
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+      process.env.DATABASE_URL = saved;
+    }
+  }
+
+  it('prints {"token","expires_at","max_uses"}; the token registers max_uses clients, then 401', async () => {
+    const created = await cli('registration-tokens:create', '--expires-in', '3600', '--max-uses', '2');
+    expect(created.code).toBe(0);
+    const issued = JSON.parse(created.stdout) as { token: string; expires_at: string; max_uses: number };
+    expect(Object.keys(issued).sort()).toEqual(['expires_at', 'max_uses', 'token']);
+    expect(issued.max_uses).toBe(2);
+    expect(Math.abs(Date.parse(issued.expires_at) - (Date.now() + 3600_000))).toBeLessThan(60_000);
+
+    const t = await createTestApp({ database, env: { ISSUER } });
+    try {
+      for (let i = 0; i < 2; i += 1)
+        expect((await register(t, { redirect_uris: [REDIRECT_URI] }, issued.token)).status).toBe(201);
+      expectInvalidToken(await register(t, { redirect_uris: [REDIRECT_URI] }, issued.token));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses limits out of range, and defaults to one use within a day', async () => {
+    const zero = await cli('registration-tokens:create', '--max-uses', '0');
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toMatch(/max-uses/);
+    expect((await cli('registration-tokens:create', '--expires-in', 'soon')).code).toBe(1);
+    const defaults = JSON.parse((await cli('registration-tokens:create')).stdout) as {
+      expires_at: string;
+      max_uses: number;
+    };
+    expect(defaults.max_uses).toBe(1);
+    expect(Math.abs(Date.parse(defaults.expires_at) - (Date.now() + 86400_000))).toBeLessThan(60_000);
   });
 });
 
