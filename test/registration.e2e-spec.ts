@@ -67,6 +67,8 @@ describe('client registration (RFC 7591 / RFC 7592), REGISTRATION=token', () => 
     it('is required: none, a wrong one, an expired one and a used-up one get 401', async () => {
       expectInvalidToken(await register(t, { redirect_uris: [REDIRECT_URI] }), false);
       expectInvalidToken(await register(t, { redirect_uris: [REDIRECT_URI] }, 'not-a-token'));
+      // The token is checked before the metadata: no feedback on metadata without one.
+      expectInvalidToken(await register(t, { redirect_uris: ['javascript:alert(1)'] }, 'not-a-token'));
       const expired = await issueToken({ expiresInSeconds: 60 }, new Date(Date.now() - 120_000));
       expectInvalidToken(await register(t, { redirect_uris: [REDIRECT_URI] }, expired));
 

@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ClientsService } from '../clients/clients.service';
 import { RateLimitStore } from '../common/throttling/rate-limit.store';
 import { appConfig } from '../config/app.config';
-import { registrationConfig } from '../config/registration.config';
 import { SessionCleanupService } from '../consent/session-cleanup.service';
 import { KeysService } from '../tokens/keys/keys.service';
-import { RegistrationTokensService } from '../registration/registration-tokens.service';
+import { RegisteredClientsCleanup } from '../registration/registered-clients-cleanup.service';
 import { TokenCleanupService } from '../tokens/token-cleanup.service';
 
 export interface CleanupReport {
@@ -16,24 +14,6 @@ export interface CleanupReport {
   isPartial: boolean;
   /** Retired signing keys whose private part was erased (no token they signed can still be valid). */
   private_keys_erased: number;
-}
-
-/** Self-registered clients nobody uses (PRODUCT.md) and spent initial access tokens. */
-@Injectable()
-export class RegisteredClientsCleanup {
-  constructor(
-    private readonly clients: ClientsService,
-    private readonly registrationTokens: RegistrationTokensService,
-    @Inject(registrationConfig.KEY) private readonly registration: ConfigType<typeof registrationConfig>,
-  ) {}
-
-  async deleteExpired(now: Date, batchSize: number): Promise<Record<string, number>> {
-    const unusedSince = new Date(now.getTime() - this.registration.unusedClientTtlSeconds * 1000);
-    return {
-      unused_clients: await this.clients.deleteUnused(unusedSince, batchSize),
-      registration_tokens: await this.registrationTokens.deleteExpired(now, batchSize),
-    };
-  }
 }
 
 /**

@@ -6,6 +6,12 @@ import { OAuthError } from '../common/oauth/oauth.error';
 import { deleteExpiredBatch } from '../database/expired-rows';
 import { RegistrationTokenEntity } from './registration-token.entity';
 
+function refused(): OAuthError {
+  return new OAuthError('invalid_token', 'The initial access token is invalid, expired or used up', {
+    challenge: 'Bearer',
+  });
+}
+
 /** Defaults of `registration-tokens:create`: one registration within a day. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 86400;
 export const DEFAULT_TOKEN_MAX_USES = 1;
@@ -41,6 +47,12 @@ export class RegistrationTokensService {
     return { token, expires_at: expiresAt.toISOString(), max_uses: maxUses };
   }
 
+  /** Refuses a token that could not be spent now (a read; `consume` still decides atomically). */
+  async assertUsable(token: string, now = new Date()): Promise<void> {
+    const row = await this.tokens.findOneBy({ tokenHash: sha256Hex(token) });
+    if (!row || row.expiresAt <= now || row.uses >= row.maxUses) throw refused();
+  }
+
   /**
    * Spends one use of a token, or refuses it (unknown, expired or used up) with 401 invalid_token
    * (RFC 7591 §3, RFC 6750 §3.1). One conditional UPDATE decides, so parallel registrations on any
@@ -55,11 +67,7 @@ export class RegistrationTokensService {
       },
       { uses: () => 'uses + 1' },
     );
-    if (result.affected !== 1) {
-      throw new OAuthError('invalid_token', 'The initial access token is invalid, expired or used up', {
-        challenge: 'Bearer',
-      });
-    }
+    if (result.affected !== 1) throw refused();
   }
 
   deleteExpired(now: Date, batchSize: number): Promise<number> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
 import { RegistrationTokenEntity } from './registration-token.entity';
+import { RegisteredClientsCleanup } from './registered-clients-cleanup.service';
 import { RegistrationTokensService } from './registration-tokens.service';
 import { RegistrationController } from './registration.controller';
 import { RegistrationService } from './registration.service';
@@ -10,7 +11,7 @@ import { RegistrationService } from './registration.service';
 @Module({
   imports: [TypeOrmModule.forFeature([RegistrationTokenEntity]), ClientsModule],
   controllers: [RegistrationController],
-  providers: [RegistrationService, RegistrationTokensService],
-  exports: [RegistrationTokensService],
+  providers: [RegistrationService, RegistrationTokensService, RegisteredClientsCleanup],
+  exports: [RegistrationTokensService, RegisteredClientsCleanup],
 })
 export class RegistrationModule {}

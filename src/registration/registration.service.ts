@@ -78,6 +78,8 @@ export class RegistrationService {
       initialToken = bearerTokenOf(authorization);
       if (initialToken === undefined)
         throw authorization ? invalidToken('The bearer token is malformed') : missingToken();
+      // Who may register is settled before what they register is looked at.
+      await this.tokens.assertUsable(initialToken);
     }
     const metadata = readClientMetadata(body);
     if (metadata.client_id !== undefined || metadata.client_secret !== undefined) {
