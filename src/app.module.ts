@@ -14,6 +14,7 @@ import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { builtInResources, PROTECTED_APIS, ProtectedApi } from './protected-apis';
+import { RegistrationModule } from './registration/registration.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 import { OidcModule } from './oidc/oidc.module';
@@ -36,6 +37,7 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
       ConsentModule,
       DiscoveryModule,
       OidcModule,
+      RegistrationModule,
       ...apis.map((api) => api.module),
       HealthModule,
       MaintenanceModule,

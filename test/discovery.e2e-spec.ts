@@ -37,6 +37,8 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
         introspection_endpoint: `${ISSUER}/oauth/introspect`,
         revocation_endpoint: `${ISSUER}/oauth/revoke`,
         device_authorization_endpoint: `${ISSUER}/oauth/device_authorization`,
+        registration_endpoint: `${ISSUER}/oauth/register`,
+        client_id_metadata_document_supported: true,
         scopes_supported: ['profile', 'notes:read', 'notes:write', 'openid', 'email'],
         response_types_supported: ['code'],
         response_modes_supported: ['query'],

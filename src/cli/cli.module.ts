@@ -7,6 +7,8 @@ import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { MaintenanceModule } from '../maintenance/maintenance.module';
 import { builtInResources, PROTECTED_APIS } from '../protected-apis';
+import { RegistrationModule } from '../registration/registration.module';
+import { SafeFetchModule } from '../common/http/safe-fetch.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 
@@ -14,6 +16,7 @@ import { UsersModule } from '../users/users.module';
 @Module({
   imports: [
     AppConfigModule,
+    SafeFetchModule,
     ThrottlingModule,
     AddressThrottlerModule,
     DatabaseModule,
@@ -23,6 +26,7 @@ import { UsersModule } from '../users/users.module';
     UsersModule,
     TokensModule,
     MaintenanceModule,
+    RegistrationModule,
   ],
 })
 export class CliModule {}

@@ -2,6 +2,7 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ClientsService, toClientView } from '../clients/clients.service';
 import { MaintenanceService } from '../maintenance/maintenance.service';
+import { RegistrationTokensService } from '../registration/registration-tokens.service';
 import { ResourcesService, toResourceView } from '../resources/resources.service';
 import { KeysService } from '../tokens/keys/keys.service';
 import { toUserView, UsersService } from '../users/users.service';
@@ -84,6 +85,21 @@ const deleteClient: Command = async (app, args) => {
   const { positionals } = parse(args, {}, 1);
   await app.get(ClientsService).delete(positionals[0]);
   return { client_id: positionals[0], deleted: true };
+};
+
+/** A whole number option, or undefined when absent. */
+function integerOption(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new CliError(`${flag} must be a whole number`);
+  return Number(value);
+}
+
+const createRegistrationToken: Command = async (app, args) => {
+  const { values } = parse(args, { 'expires-in': { type: 'string' }, 'max-uses': { type: 'string' } });
+  return app.get(RegistrationTokensService).create({
+    expiresInSeconds: integerOption(values['expires-in'], '--expires-in'),
+    maxUses: integerOption(values['max-uses'], '--max-uses'),
+  });
 };
 
 const createUser: Command = async (app, args) => {
@@ -179,6 +195,7 @@ export const COMMANDS: Record<string, Command> = {
   'resources:delete': deleteResource,
   'users:create': createUser,
   'users:delete': deleteUser,
+  'registration-tokens:create': createRegistrationToken,
   'keys:rotate': rotateKeys,
   'maintenance:cleanup': cleanup,
 };
@@ -211,6 +228,8 @@ export const USAGE = `usage: tollgate <command> [options]
   resources:delete URI
   users:create --username USERNAME --password PASSWORD [--email EMAIL] [--name "FULL NAME"]
   users:delete USERNAME
+  registration-tokens:create [--expires-in SECONDS] [--max-uses N]
+                           an initial access token for RFC 7591 registration (REGISTRATION=token)
   keys:rotate
   maintenance:cleanup      delete expired codes, tokens, sessions and rate-limit windows
 `;

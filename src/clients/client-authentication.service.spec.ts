@@ -14,6 +14,7 @@ import { NoClientAuthentication } from './auth-methods/none';
 import { ClientEntity } from './client.entity';
 import { ClientAuthenticationService } from './client-authentication.service';
 import { ClientsService } from './clients.service';
+import { ClientResolver } from './client-resolver.service';
 
 const SECRET = 'secret-with-unreserved-chars.~_-';
 
@@ -76,8 +77,12 @@ describe(ClientAuthenticationService.name, () => {
         },
         { provide: limitsConfig.KEY, useValue: limits },
         {
+          provide: ClientResolver,
+          useValue: { resolve: async (id: string) => CLIENTS.find((c) => c.clientId === id) ?? null },
+        },
+        {
           provide: ClientsService,
-          useValue: { findById: async (id: string) => CLIENTS.find((c) => c.clientId === id) ?? null },
+          useValue: { recordUse: async () => undefined },
         },
       ],
     }).compile();

@@ -9,6 +9,7 @@ import type { ClientAuthenticationRequest } from './auth-methods/client-auth-met
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
+import { ClientResolver } from './client-resolver.service';
 
 export type { ClientAuthenticationRequest } from './auth-methods/client-auth-method';
 
@@ -40,6 +41,7 @@ export function clientAuthenticationRequestOf(request: FastifyRequest): ClientAu
 export class ClientAuthenticationService {
   constructor(
     private readonly methods: ClientAuthMethodRegistry,
+    private readonly resolver: ClientResolver,
     private readonly clients: ClientsService,
     private readonly throttle: Throttle,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
@@ -57,7 +59,11 @@ export class ClientAuthenticationService {
       'Too many failed client authentication attempts',
     );
 
-    const client = await this.clients.findById(presented.clientId);
+    // A refused metadata document is an unknown client here: the same answer as every other failure.
+    const client = await this.resolver.resolve(presented.clientId).catch((error: unknown) => {
+      if (error instanceof OAuthError && error.code === 'invalid_client') return null;
+      throw error;
+    });
     const isAccepted =
       client !== null &&
       // A client must use the method it was registered with (PRODUCT.md, RFC 7591 §2).
@@ -70,6 +76,7 @@ export class ClientAuthenticationService {
       throw OAuthError.invalidClient();
     }
     reservation.release();
+    await this.clients.recordUse(client);
     return client;
   }
 

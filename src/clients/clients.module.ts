@@ -14,6 +14,8 @@ import { ClientKeySets } from './client-key-sets.service';
 import { ClientAuthenticationService } from './client-authentication.service';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
+import { ClientResolver } from './client-resolver.service';
+import { MetadataDocumentClients } from './metadata-documents/metadata-document-clients.service';
 
 /** A new client-authentication method is one class in auth-methods/ and one entry here. */
 export const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, PrivateKeyJwt, NoClientAuthentication];
@@ -35,10 +37,18 @@ export const AUTH_METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, Private
     },
     ClientAuthMethodRegistry,
     ClientsService,
+    MetadataDocumentClients,
+    ClientResolver,
     ClientAuthenticationService,
     ClientKeySets,
     ClientAssertionsService,
   ],
-  exports: [ClientsService, ClientAuthenticationService, ClientAuthMethodRegistry, ClientAssertionsService],
+  exports: [
+    ClientsService,
+    ClientResolver,
+    ClientAuthenticationService,
+    ClientAuthMethodRegistry,
+    ClientAssertionsService,
+  ],
 })
 export class ClientsModule {}

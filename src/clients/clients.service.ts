@@ -1,6 +1,6 @@
 import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { ResourceCatalog, SERVER_SCOPES } from '../resources/resource-catalog';
@@ -9,13 +9,15 @@ import { fromSqlDatetime } from '../database/sql-time';
 import { GrantRevocationService } from '../tokens/grant-revocation.service';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
-import { ClientEntity, MAX_CLIENT_ID_LENGTH } from './client.entity';
+import { ClientEntity, ClientMetadata, MAX_CLIENT_ID_LENGTH, RegistrationType } from './client.entity';
 import { checkClientJwks, ClientJwksError, jwksUriProblem } from './client-jwks';
+import { OPERATOR_ONLY_SCOPES } from './client-metadata';
 import { redirectUriProblem } from './redirect-uri';
 
 const SELECT_CLIENT =
   'SELECT client_id, name, secret_hash, redirect_uris, grant_types, scope, token_endpoint_auth_method, ' +
-  'is_public, is_pkce_exempt, resources, post_logout_redirect_uris, jwks, jwks_uri, created_at, updated_at ' +
+  'is_public, is_pkce_exempt, resources, post_logout_redirect_uris, jwks, jwks_uri, registration_type, ' +
+  'registration_token_hash, client_metadata, last_used_at, created_at, updated_at ' +
   'FROM oauth_clients WHERE client_id = ?';
 
 interface ClientRow {
@@ -32,6 +34,10 @@ interface ClientRow {
   post_logout_redirect_uris: string | null;
   jwks: string | null;
   jwks_uri: string | null;
+  registration_type: string;
+  registration_token_hash: string | null;
+  client_metadata: string | null;
+  last_used_at: string | Date | null;
   created_at: string | Date;
   updated_at: string | Date;
 }
@@ -52,6 +58,10 @@ function toClient(row: ClientRow): ClientEntity {
       row.post_logout_redirect_uris === null ? null : (JSON.parse(row.post_logout_redirect_uris) as string[]),
     jwks: row.jwks,
     jwksUri: row.jwks_uri,
+    registrationType: row.registration_type as RegistrationType,
+    registrationTokenHash: row.registration_token_hash,
+    metadata: row.client_metadata === null ? null : (JSON.parse(row.client_metadata) as ClientMetadata),
+    lastUsedAt: row.last_used_at === null ? null : fromSqlDatetime(row.last_used_at),
     createdAt: fromSqlDatetime(row.created_at),
     updatedAt: fromSqlDatetime(row.updated_at),
   });
@@ -73,7 +83,18 @@ export interface NewClient {
   jwks?: string | object;
   /** private_key_jwt (RFC 7591 §2): the https URL of the client's JWK Set. */
   jwksUri?: string;
+  /** Operator unless told; a self-registered client never gets the operator-only scopes. */
+  registrationType?: RegistrationType;
+  /** Only for a metadata-document client: its URL. Otherwise a random id is drawn. */
+  clientId?: string;
+  /** RFC 7592: hash of the registration access token of a dynamically registered client. */
+  registrationTokenHash?: string;
+  /** RFC 7591 §2 display metadata (client_uri, logo_uri…). */
+  metadata?: ClientMetadata;
 }
+
+/** How long a client's last use may be stale: it is recorded at most once per this period (no write per request). */
+const LAST_USE_PRECISION_MS = 24 * 60 * 60 * 1000;
 
 /** What the admin surface shows of a client (never the secret hash). */
 export interface ClientView {
@@ -93,7 +114,11 @@ export interface ClientView {
   jwks?: object;
   /** …or by reference. */
   jwks_uri?: string;
+  /** operator (clients:create), dynamic (RFC 7591) or metadata_document. */
+  registration: RegistrationType;
   created_at: string;
+  /** Self-registered clients only: last authenticated (to the day). */
+  last_used_at?: string | null;
 }
 
 export function toClientView(client: ClientEntity): ClientView {
@@ -110,7 +135,9 @@ export function toClientView(client: ClientEntity): ClientView {
     ...(client.postLogoutRedirectUris?.length ? { post_logout_redirect_uris: client.postLogoutRedirectUris } : {}),
     ...(client.jwks !== null ? { jwks: JSON.parse(client.jwks) as object } : {}),
     ...(client.jwksUri !== null ? { jwks_uri: client.jwksUri } : {}),
+    registration: client.registrationType,
     created_at: client.createdAt.toISOString(),
+    ...(client.registrationType === 'operator' ? {} : { last_used_at: client.lastUsedAt?.toISOString() ?? null }),
   };
 }
 
@@ -142,16 +169,117 @@ export class ClientsService {
     @Inject(forwardRef(() => GrantRevocationService)) private readonly grantRevocation: GrantRevocationService,
   ) {}
 
-  /** Registers a client; the secret (confidential clients only) is returned once and stored as a hash. */
+  /**
+   * Registers a client (the CLI, RFC 7591 registration and metadata documents all come here); the
+   * secret (confidential clients only) is returned once and stored as a hash.
+   */
   async create(input: NewClient): Promise<{ client: ClientEntity; clientSecret?: string }> {
     const client = this.buildClient(input);
     client.resources = await this.checkResources(input.resources);
     await this.checkClientKeys(client, input);
-    const usesSecret = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientSecret === true;
-    const clientSecret = usesSecret ? randomToken(32) : undefined;
+    const clientSecret = this.usesSecret(client) ? randomToken(32) : undefined;
     client.secretHash = clientSecret ? sha256Hex(clientSecret) : null;
     await this.clients.insert(client);
     return { client, clientSecret };
+  }
+
+  /** Checks a new client's metadata as `create` would, without storing anything. */
+  check(input: NewClient): void {
+    this.buildClient(input);
+  }
+
+  /**
+   * RFC 7592 §2.2: replaces the metadata of a dynamically registered client, checked by the same
+   * rules as a new one. A client that starts using a secret gets one (returned once); a client that
+   * becomes public loses it; otherwise the secret stays.
+   */
+  async replace(
+    current: ClientEntity,
+    input: NewClient,
+    registrationTokenHash: string,
+  ): Promise<{ client: ClientEntity; clientSecret?: string }> {
+    const client = this.buildClient({
+      ...input,
+      clientId: current.clientId,
+      registrationType: current.registrationType,
+    });
+    client.resources = await this.checkResources(input.resources);
+    const clientSecret = this.usesSecret(client) && current.secretHash === null ? randomToken(32) : undefined;
+    client.secretHash = this.usesSecret(client) ? (clientSecret ? sha256Hex(clientSecret) : current.secretHash) : null;
+    client.createdAt = current.createdAt;
+    client.lastUsedAt = current.lastUsedAt;
+    client.registrationTokenHash = registrationTokenHash;
+    const { clientId, createdAt: _createdAt, ...changes } = client;
+    const result = await this.clients.update(
+      { clientId, registrationTokenHash: current.registrationTokenHash ?? '' },
+      changes,
+    );
+    // Another update rotated the registration token first: this one lost (RFC 7592 §2.2).
+    if (!result.affected)
+      throw new OAuthError('invalid_token', 'The registration access token is no longer valid', {
+        challenge: 'Bearer',
+      });
+    return { client, clientSecret };
+  }
+
+  /**
+   * Stores the client a metadata document describes (its row anchors codes, tokens and consents),
+   * replacing what an earlier fetch stored; the document is the truth, so it is re-checked each time.
+   */
+  async saveMetadataDocumentClient(input: NewClient & { clientId: string }): Promise<ClientEntity> {
+    const client = this.buildClient({ ...input, registrationType: 'metadata_document' });
+    const { clientId, createdAt: _createdAt, lastUsedAt: _lastUsedAt, ...changes } = client;
+    const updated = await this.clients.update({ clientId, registrationType: 'metadata_document' }, changes);
+    if (!updated.affected) {
+      try {
+        await this.clients.insert(client);
+      } catch (error) {
+        // Another instance stored it first: take its row over with this document.
+        const retried = await this.clients.update({ clientId, registrationType: 'metadata_document' }, changes);
+        if (!retried.affected) throw error;
+      }
+    }
+    return (await this.findById(clientId)) ?? client;
+  }
+
+  /**
+   * Records that a self-registered client was used, at most once a day (PRODUCT.md: unused ones are
+   * reaped), so the hot path writes nothing on almost every request.
+   */
+  async recordUse(client: ClientEntity, now = new Date()): Promise<void> {
+    if (client.registrationType === 'operator') return;
+    if (client.lastUsedAt && now.getTime() - client.lastUsedAt.getTime() < LAST_USE_PRECISION_MS) return;
+    const staleBefore = new Date(now.getTime() - LAST_USE_PRECISION_MS);
+    await this.clients.update(
+      [
+        { clientId: client.clientId, lastUsedAt: IsNull() },
+        { clientId: client.clientId, lastUsedAt: LessThan(staleBefore) },
+      ] as never,
+      { lastUsedAt: now },
+    );
+    client.lastUsedAt = now;
+  }
+
+  /**
+   * Deletes up to `batchSize` self-registered clients unused since `before` (never used: created
+   * before it); operator clients are never reaped. Returns how many went.
+   */
+  async deleteUnused(before: Date, batchSize: number): Promise<number> {
+    const selfRegistered = In(['dynamic', 'metadata_document']);
+    const rows = await this.clients.find({
+      select: { clientId: true },
+      where: [
+        { registrationType: selfRegistered, lastUsedAt: LessThan(before) },
+        { registrationType: selfRegistered, lastUsedAt: IsNull(), createdAt: LessThan(before) },
+      ],
+      take: batchSize,
+    });
+    if (rows.length === 0) return 0;
+    const result = await this.clients.delete({
+      clientId: In(rows.map((row) => row.clientId)),
+      registrationType: Not('operator'),
+    });
+    return result.affected ?? rows.length;
   }
 
   /**
@@ -186,6 +314,10 @@ export class ClientsService {
     const clientSecret = randomToken(32);
     await this.clients.update({ clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: new Date() });
     return clientSecret;
+  }
+
+  private usesSecret(client: ClientEntity): boolean {
+    return this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientSecret === true;
   }
 
   /** Deletes a client; its codes, tokens and consents go with it (ON DELETE CASCADE). */
@@ -283,14 +415,20 @@ export class ClientsService {
     const unknownScopes = scopes.filter((scope) => !this.catalog.isKnown(scope));
     if (unknownScopes.length > 0) throw metadataError(`unknown scope: ${unknownScopes.join(' ')}`);
 
+    const registrationType = input.registrationType ?? 'operator';
+    // PRODUCT.md: a client that registered itself never gets an operator-only scope, even by default.
+    const grantable =
+      registrationType === 'operator' ? scopes : scopes.filter((scope) => !OPERATOR_ONLY_SCOPES.has(scope));
+    if (grantable.length === 0) throw metadataError('scope must name at least one scope a client may register');
+
     const now = new Date();
     return Object.assign(new ClientEntity(), {
-      clientId: newClientId(),
+      clientId: input.clientId ?? newClientId(),
       name,
       secretHash: null,
       redirectUris,
       grantTypes,
-      scope: formatScope(scopes),
+      scope: formatScope(grantable),
       tokenEndpointAuthMethod: authMethod,
       isPublic,
       isPkceExempt: input.isPkceExempt ?? false,
@@ -298,6 +436,10 @@ export class ClientsService {
       postLogoutRedirectUris: postLogoutRedirectUris.length > 0 ? postLogoutRedirectUris : null,
       jwks: null,
       jwksUri: null,
+      registrationType,
+      registrationTokenHash: input.registrationTokenHash ?? null,
+      metadata: input.metadata ?? null,
+      lastUsedAt: null,
       createdAt: now,
       updatedAt: now,
     });

@@ -210,6 +210,22 @@ export class EnvironmentVariables {
   @IntegerBetween(1, 1000000)
   RATE_LIMIT_INTROSPECTION_MISSES_PER_MINUTE = 600;
 
+  /** RFC 7591 registration: off, token (an initial access token from registration-tokens:create) or open. */
+  @IsIn(['off', 'token', 'open'])
+  REGISTRATION: 'off' | 'token' | 'open' = 'token';
+
+  /** Self-registered clients with no token for this long are deleted by the cleanup job (30 days). */
+  @IntegerBetween(3600, 315360000)
+  REGISTRATION_UNUSED_CLIENT_TTL_SECONDS = 2592000;
+
+  /** Registrations one address may make per hour (all policies). */
+  @IntegerBetween(1, 1000000)
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR = 20;
+
+  /** Client ID Metadata Documents: a client_id that is an https URL names the client its document describes. */
+  @Flag()
+  CLIENT_ID_METADATA_DOCUMENTS = true;
+
   /** Tests and local development only: fetch client documents from loopback addresses, http or https. */
   @Flag()
   CIMD_ALLOW_HTTP_LOOPBACK = false;

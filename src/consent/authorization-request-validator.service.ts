@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ClientsService } from '../clients/clients.service';
+import { ClientResolver } from '../clients/client-resolver.service';
 import { ResourceCatalog } from '../resources/resource-catalog';
 import { resolveResourceIndicators } from '../resources/resource-indicators';
 import { oauthConfig } from '../config/oauth.config';
@@ -10,14 +10,14 @@ import { AuthorizationRequestCheck, checkAuthorizationRequest } from './authoriz
 @Injectable()
 export class AuthorizationRequestValidator {
   constructor(
-    private readonly clients: ClientsService,
+    private readonly clients: ClientResolver,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
     private readonly catalog: ResourceCatalog,
   ) {}
 
   check(params: Record<string, unknown>): Promise<AuthorizationRequestCheck> {
     return checkAuthorizationRequest(params, {
-      findClient: (clientId) => this.clients.findById(clientId),
+      findClient: (clientId) => this.clients.resolve(clientId),
       isImplicitGrantEnabled: this.oauth.allowImplicitGrant,
       resolveResources: (client, requested) => resolveResourceIndicators(this.catalog, client, requested),
       scopesOf: (resources) => this.catalog.scopesOf(resources),

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ClientEntity } from '../clients/client.entity';
+import { ClientEntity, MAX_CLIENT_ID_LENGTH } from '../clients/client.entity';
 import { timestampColumn } from '../database/columns';
 import { DeviceAuthorizationEntity } from '../tokens/device/device-authorization.entity';
 import { LoginSessionEntity } from './login-session.entity';
@@ -19,7 +19,7 @@ export class AuthorizationRequestEntity {
   sessionId: string;
 
   @Index('idx_authorization_requests_client')
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: MAX_CLIENT_ID_LENGTH })
   clientId: string;
 
   @Column({ name: 'response_type', type: 'varchar', length: 16 })

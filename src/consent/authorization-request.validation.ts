@@ -1,6 +1,6 @@
 import type { ClientEntity } from '../clients/client.entity';
 import { isRegisteredRedirectUri } from '../clients/redirect-uri';
-import type { OAuthErrorCode } from '../common/oauth/oauth.error';
+import { OAuthError, type OAuthErrorCode } from '../common/oauth/oauth.error';
 import { BoundChallenge, checkCodeChallenge } from '../common/oauth/pkce';
 import type { ResourceResolution } from '../resources/resource-indicators';
 import { parseScope } from '../common/oauth/scopes';
@@ -101,7 +101,15 @@ export async function checkAuthorizationRequest(
   const clientId = read(params, 'client_id');
   if (clientId.kind === 'repeated') return page('invalid_request', 'The client_id parameter is repeated.');
   if (clientId.kind === 'absent') return page('invalid_request', 'The client_id parameter is missing.');
-  const client = await context.findClient(clientId.value);
+  let client: ClientEntity | null;
+  try {
+    client = await context.findClient(clientId.value);
+  } catch (error) {
+    // A refused client metadata document: its reason, on a page (draft-ietf-oauth-client-id-metadata-document §6).
+    if (error instanceof OAuthError && error.code === 'invalid_client')
+      return page('invalid_client', error.description ?? '');
+    throw error;
+  }
   if (!client) return page('invalid_client', 'The client_id does not name a registered client.');
 
   const redirect = read(params, 'redirect_uri');

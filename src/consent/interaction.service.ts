@@ -6,9 +6,10 @@ import type { RedirectTarget, ResponseType } from './authorization-request.valid
 import { AuthorizationRequestsService } from './authorization-requests.service';
 import { ConsentService } from './consent.service';
 import type { LoginSessionEntity } from './login-session.entity';
-import { errorPage, field, PageOutcome, redirectTo, formExpired } from './outcome';
+import { errorPage, field, formExpired, PageOutcome, redirectTo } from './outcome';
 import { newCookieOf, SessionsService } from './sessions.service';
 import { needsSignIn } from './sign-in-freshness';
+import { selfRegisteredClientOf } from './views/self-registered-notice';
 import type { ConsentPage } from './views/consent.view';
 
 /** The host a redirect URI names, or undefined (a device request has none). */
@@ -121,6 +122,7 @@ export class InteractionService {
         interaction,
         csrfToken: session.csrfToken,
         redirectHost: hostOf(pending.redirectUri),
+        selfRegistered: selfRegisteredClientOf(pending.client),
       },
     };
   }

@@ -4,6 +4,7 @@ import { ClientAuthMethodRegistry } from '../clients/auth-methods/client-auth-me
 import { CODE_CHALLENGE_METHODS } from '../common/oauth/pkce';
 import { ResourceCatalog } from '../resources/resource-catalog';
 import { oauthConfig } from '../config/oauth.config';
+import { registrationConfig } from '../config/registration.config';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 import { SIGNING_ALGORITHM } from '../tokens/keys/keys.service';
 import { PROMPT_VALUES } from '../consent/authorization-request.validation';
@@ -18,6 +19,8 @@ export interface AuthorizationServerMetadata {
   introspection_endpoint: string;
   revocation_endpoint: string;
   device_authorization_endpoint: string;
+  /** RFC 7591 §3: present unless REGISTRATION=off. */
+  registration_endpoint?: string;
   scopes_supported: string[];
   response_types_supported: string[];
   response_modes_supported: string[];
@@ -31,6 +34,8 @@ export interface AuthorizationServerMetadata {
   revocation_endpoint_auth_signing_alg_values_supported?: string[];
   authorization_response_iss_parameter_supported: boolean;
   service_documentation: string;
+  /** draft-ietf-oauth-client-id-metadata-document §5. */
+  client_id_metadata_document_supported?: boolean;
 }
 
 /** OpenID Connect Discovery 1.0 §3: the RFC 8414 document plus the OpenID Provider fields. */
@@ -72,6 +77,7 @@ export class DiscoveryService {
     grants: GrantRegistry,
     authMethods: ClientAuthMethodRegistry,
     private readonly scopes: ResourceCatalog,
+    @Inject(registrationConfig.KEY) registration: ConfigType<typeof registrationConfig>,
   ) {
     const base = oauth.baseUrl;
     this.document = Object.freeze({
@@ -84,6 +90,7 @@ export class DiscoveryService {
       revocation_endpoint: `${base}/oauth/revoke`,
       // RFC 8628 §4.
       device_authorization_endpoint: `${base}/oauth/device_authorization`,
+      ...(registration.policy === 'off' ? {} : { registration_endpoint: `${base}/oauth/register` }),
       scopes_supported: scopes.scopes,
       // RFC 9700 §2.1.2: `token` (implicit) only when the operator enabled it.
       response_types_supported: oauth.allowImplicitGrant ? ['code', 'token'] : ['code'],
@@ -100,6 +107,7 @@ export class DiscoveryService {
       // RFC 9207 §3: every authorization response carries `iss`.
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${base}/docs`,
+      ...(registration.areMetadataDocumentsEnabled ? { client_id_metadata_document_supported: true } : {}),
     });
     this.openIdFields = Object.freeze({
       // OpenID Connect Core §5.3; the endpoint is also the resource its access tokens name.

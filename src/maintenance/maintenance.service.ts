@@ -5,6 +5,7 @@ import { RateLimitStore } from '../common/throttling/rate-limit.store';
 import { appConfig } from '../config/app.config';
 import { SessionCleanupService } from '../consent/session-cleanup.service';
 import { KeysService } from '../tokens/keys/keys.service';
+import { RegisteredClientsCleanup } from '../registration/registered-clients-cleanup.service';
 import { TokenCleanupService } from '../tokens/token-cleanup.service';
 
 export interface CleanupReport {
@@ -33,6 +34,7 @@ export class MaintenanceService implements OnModuleDestroy {
     private readonly keys: KeysService,
     private readonly clientAssertions: ClientAssertionsService,
     @Inject(appConfig.KEY) private readonly settings: ConfigType<typeof appConfig>,
+    private readonly registered: RegisteredClientsCleanup,
   ) {}
 
   /** Runs batches until nothing expired is left or the batch budget is spent. */
@@ -47,6 +49,7 @@ export class MaintenanceService implements OnModuleDestroy {
         ...(await this.sessions.deleteExpired(now, batchSize)),
         rate_limits: await this.rateLimits.deleteEnded(now.getTime(), batchSize),
         client_assertions: await this.clientAssertions.deleteExpired(now, batchSize),
+        ...(await this.registered.deleteExpired(now, batchSize)),
       };
       for (const [table, count] of Object.entries(counts)) deleted[table] = (deleted[table] ?? 0) + count;
       if (Object.values(counts).every((count) => count < batchSize)) {

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ClientEntity } from '../clients/client.entity';
+import { ClientEntity, MAX_CLIENT_ID_LENGTH } from '../clients/client.entity';
 import { timestampColumn } from '../database/columns';
 import { UserEntity } from '../users/user.entity';
 
@@ -18,7 +18,7 @@ export class AccessTokenEntity {
   grantId: string | null;
 
   @Index('idx_access_tokens_client')
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: MAX_CLIENT_ID_LENGTH })
   clientId: string;
 
   @Index('idx_access_tokens_user')

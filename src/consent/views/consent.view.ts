@@ -1,5 +1,6 @@
 import type { ResourceCatalog } from '../../resources/resource-catalog';
 import { escapeHtml, hiddenFields, renderLayout } from './layout';
+import { renderSelfRegisteredNotice, SelfRegisteredClient } from './self-registered-notice';
 
 export interface ConsentPage {
   clientName: string;
@@ -13,6 +14,8 @@ export interface ConsentPage {
   csrfToken: string;
   /** Where the answer goes: the host of the redirect URI (none for a device request). */
   redirectHost?: string;
+  /** Set for a client that registered itself or is described by a metadata document. */
+  selfRegistered?: SelfRegisteredClient;
 }
 
 type ConsentCatalog = Pick<ResourceCatalog, 'describe' | 'get' | 'defaultResource'>;
@@ -54,6 +57,7 @@ export function renderConsentPage(page: ConsentPage, catalog: ConsentCatalog): s
   return renderLayout(
     'Allow access?',
     `${heading}
+${renderSelfRegisteredNotice(page.selfRegistered)}
 <form method="post" action="/consent/switch-account">
 ${form}
 <p class="muted">Signed in as ${escapeHtml(page.username)} — <button type="submit" class="link">not you?</button></p>

@@ -4,6 +4,7 @@ import { RateLimits1764380000000 } from './1764380000000-RateLimits';
 import { RetiredKeysKeepPublicPart1764390000000 } from './1764390000000-RetiredKeysKeepPublicPart';
 import { DeviceAuthorizations1764400000000 } from './1764400000000-DeviceAuthorizations';
 import { Resources1764410000000 } from './1764410000000-Resources';
+import { ClientRegistration1764420000000 } from './1764420000000-ClientRegistration';
 import { OpenIdConnect1764430000000 } from './1764430000000-OpenIdConnect';
 import { MachineIdentity1764440000000 } from './1764440000000-MachineIdentity';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   RetiredKeysKeepPublicPart1764390000000,
   DeviceAuthorizations1764400000000,
   Resources1764410000000,
+  ClientRegistration1764420000000,
   OpenIdConnect1764430000000,
   MachineIdentity1764440000000,
 ];

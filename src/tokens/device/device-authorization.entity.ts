@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ClientEntity } from '../../clients/client.entity';
+import { ClientEntity, MAX_CLIENT_ID_LENGTH } from '../../clients/client.entity';
 import { timestampColumn } from '../../database/columns';
 import { UserEntity } from '../../users/user.entity';
 
@@ -25,7 +25,7 @@ export class DeviceAuthorizationEntity {
   userCodeHash: string;
 
   @Index('idx_device_authorizations_client')
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: MAX_CLIENT_ID_LENGTH })
   clientId: string;
 
   @Column({ name: 'scope', type: 'varchar', length: 1000 })
