@@ -1,5 +1,6 @@
 import { Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
 import { ClientsModule } from './clients/clients.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
@@ -12,6 +13,8 @@ import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { MetricsServerModule } from './metrics/metrics-server.module';
 import { PROTECTED_APIS, ProtectedApi } from './protected-apis';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -22,9 +25,11 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
     imports: [
       AppConfigModule,
       LoggingModule,
+      MetricsModule,
       ThrottlingModule,
       AddressThrottlerModule,
       DatabaseModule,
+      AuditModule,
       ResourceCatalogModule.forRoot(apis.map((api) => api.resource)),
       ClientsModule,
       ResourcesModule,
@@ -35,6 +40,7 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
       ...apis.map((api) => api.module),
       HealthModule,
       MaintenanceModule,
+      MetricsServerModule,
     ],
     providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
   };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { ClientsModule } from '../clients/clients.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { ResourceCatalogModule } from '../resources/resource-catalog.module';
@@ -6,6 +7,7 @@ import { AddressThrottlerModule, ThrottlingModule } from '../common/throttling/t
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { MaintenanceModule } from '../maintenance/maintenance.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { PROTECTED_APIS } from '../protected-apis';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
@@ -14,9 +16,11 @@ import { UsersModule } from '../users/users.module';
 @Module({
   imports: [
     AppConfigModule,
+    MetricsModule,
     ThrottlingModule,
     AddressThrottlerModule,
     DatabaseModule,
+    AuditModule,
     ResourceCatalogModule.forRoot(PROTECTED_APIS.map((api) => api.resource)),
     ClientsModule,
     ResourcesModule,

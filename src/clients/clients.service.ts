@@ -1,6 +1,9 @@
 import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Equal, MoreThan, Repository } from 'typeorm';
+import { decodePageCursor, Page, PageQuery, toPage } from '../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import { AuditActor, CLI_ACTOR } from '../audit/audit-events';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { ResourceCatalog } from '../resources/resource-catalog';
@@ -59,6 +62,17 @@ export interface NewClient {
   resources?: string[];
 }
 
+/** What an operator may change on a client (PATCH /admin/clients/:id); omitted fields stay. */
+export interface ClientChanges {
+  name?: string;
+  redirectUris?: string[];
+  grantTypes?: string[];
+  scope?: string;
+  isPkceExempt?: boolean;
+  /** null: any registered resource. */
+  resources?: string[] | null;
+}
+
 /** What the admin surface shows of a client (never the secret hash). */
 export interface ClientView {
   client_id: string;
@@ -100,6 +114,20 @@ function newClientId(): string {
   }
 }
 
+/** The wire name of a ClientChanges field, for the audit log. */
+function toWireName(field: string): string {
+  const names: Record<string, string> = {
+    redirectUris: 'redirect_uris',
+    grantTypes: 'grant_types',
+    isPkceExempt: 'pkce_exempt',
+  };
+  return names[field] ?? field;
+}
+
+function unknownClient(clientId: string): OAuthError {
+  return new OAuthError('invalid_request', `unknown client '${clientId}'`);
+}
+
 function metadataError(description: string): OAuthError {
   return new OAuthError('invalid_client_metadata', description);
 }
@@ -113,17 +141,111 @@ export class ClientsService {
     @Inject(forwardRef(() => GrantRegistry)) private readonly grants: GrantRegistry,
     private readonly authMethods: ClientAuthMethodRegistry,
     private readonly catalog: ResourceCatalog,
+    private readonly audit: AuditService,
   ) {}
 
-  /** Registers a client; the secret (confidential clients only) is returned once and stored as a hash. */
-  async create(input: NewClient): Promise<{ client: ClientEntity; clientSecret?: string }> {
+  /**
+   * Registers a client; the secret (confidential clients only) is returned once and stored as a hash.
+   * Scopes of client-credentials-only resources (`admin`) are refused here: only an operator grants
+   * them (createForOperator), never a self-registration path.
+   */
+  async create(
+    input: NewClient,
+    by: AuditActor = CLI_ACTOR,
+    event: 'client.created' | 'client.registered' = 'client.created',
+  ): Promise<{ client: ClientEntity; clientSecret?: string }> {
+    return this.insert(input, by, event, false);
+  }
+
+  /**
+   * An operator's registration (the CLI's `clients:create`, `POST /admin/clients`): it may grant
+   * operator-only scopes such as `admin`. Answers what `clients:show` prints plus the secret, once.
+   */
+  async createForOperator(
+    input: NewClient,
+    by: AuditActor = CLI_ACTOR,
+  ): Promise<ClientView & { client_secret?: string }> {
+    const { client, clientSecret } = await this.insert(input, by, 'client.created', true);
+    // Read back, as stored.
+    const stored = await this.getById(client.clientId);
+    return { ...toClientView(stored), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+  }
+
+  private async insert(
+    input: NewClient,
+    by: AuditActor,
+    event: 'client.created' | 'client.registered',
+    isOperator: boolean,
+  ): Promise<{ client: ClientEntity; clientSecret?: string }> {
     const client = this.buildClient(input);
+    if (!isOperator) this.refuseOperatorScopes(client.scope);
     client.resources = await this.checkResources(input.resources);
     const usesSecret = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientSecret === true;
     const clientSecret = usesSecret ? randomToken(32) : undefined;
     client.secretHash = clientSecret ? sha256Hex(clientSecret) : null;
-    await this.clients.insert(client);
+    await this.audit.inTransaction(
+      (manager) => manager.insert(ClientEntity, client),
+      () => ({
+        type: event,
+        actor: by.actor,
+        ip: by.ip,
+        subject: `client:${client.clientId}`,
+        clientId: client.clientId,
+        details: {
+          name: client.name,
+          grant_types: client.grantTypes,
+          scope: client.scope,
+          token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+          redirect_uris: client.redirectUris,
+        },
+      }),
+    );
     return { client, clientSecret };
+  }
+
+  /** Changes an operator may make to a client, validated as at registration; answers the client as stored. */
+  async update(clientId: string, changes: ClientChanges, by: AuditActor = CLI_ACTOR): Promise<ClientEntity> {
+    const current = await this.getById(clientId);
+    const checked = this.buildClient({
+      name: changes.name ?? current.name,
+      redirectUris: changes.redirectUris ?? current.redirectUris,
+      grantTypes: changes.grantTypes ?? current.grantTypes,
+      scope: changes.scope ?? current.scope,
+      isPublic: current.isPublic,
+      tokenEndpointAuthMethod: current.tokenEndpointAuthMethod,
+      isPkceExempt: changes.isPkceExempt ?? current.isPkceExempt,
+    });
+    const resources =
+      changes.resources === undefined
+        ? current.resources
+        : changes.resources === null
+          ? null
+          : await this.checkResources(changes.resources);
+    const update = {
+      name: checked.name,
+      redirectUris: checked.redirectUris,
+      grantTypes: checked.grantTypes,
+      scope: checked.scope,
+      isPkceExempt: checked.isPkceExempt,
+      resources,
+      updatedAt: new Date(),
+    };
+    const changed = Object.keys(changes).filter((key) => changes[key as keyof ClientChanges] !== undefined);
+    await this.audit.inTransaction(
+      async (manager) => {
+        const result = await manager.update(ClientEntity, { clientId }, update);
+        if (!result.affected) throw unknownClient(clientId);
+      },
+      () => ({
+        type: 'client.updated',
+        actor: by.actor,
+        ip: by.ip,
+        subject: `client:${clientId}`,
+        clientId,
+        details: { changed: changed.map(toWireName) },
+      }),
+    );
+    return this.getById(clientId);
   }
 
   /**
@@ -138,7 +260,7 @@ export class ClientsService {
 
   async getById(clientId: string): Promise<ClientEntity> {
     const client = await this.findById(clientId);
-    if (!client) throw new OAuthError('invalid_request', `unknown client '${clientId}'`);
+    if (!client) throw unknownClient(clientId);
     return client;
   }
 
@@ -150,20 +272,51 @@ export class ClientsService {
     return this.clients.count();
   }
 
+  /** Oldest first, keyset-paginated on (created_at, client_id). */
+  async listPage(query: PageQuery, defaultLimit = 50): Promise<Page<ClientView>> {
+    const limit = query.limit ?? defaultLimit;
+    const after = query.cursor === undefined ? undefined : decodePageCursor(query.cursor);
+    const rows = await this.clients.find({
+      where: after
+        ? [{ createdAt: MoreThan(after.at) }, { createdAt: Equal(after.at), clientId: MoreThan(after.key) }]
+        : {},
+      order: { createdAt: 'ASC', clientId: 'ASC' },
+      take: limit + 1,
+    });
+    return toPage(rows, limit, toClientView, (row) => ({ at: row.createdAt, key: row.clientId }));
+  }
+
   /** Replaces the secret of a confidential client; the old one stops working at once. */
-  async rotateSecret(clientId: string): Promise<string> {
+  async rotateSecret(clientId: string, by: AuditActor = CLI_ACTOR): Promise<string> {
     const client = await this.getById(clientId);
     // RFC 6749 §2.1: a public client has no credentials to rotate.
-    if (client.isPublic) throw new OAuthError('invalid_request', 'A public client has no secret');
+    const usesSecret = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientSecret === true;
+    if (client.isPublic || !usesSecret) throw new OAuthError('invalid_request', 'This client has no secret');
     const clientSecret = randomToken(32);
-    await this.clients.update({ clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: new Date() });
+    await this.audit.inTransaction(
+      (manager) =>
+        manager.update(ClientEntity, { clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: new Date() }),
+      () => ({ type: 'client.secret_rotated', actor: by.actor, ip: by.ip, subject: `client:${clientId}`, clientId }),
+    );
     return clientSecret;
   }
 
   /** Deletes a client; its codes, tokens and consents go with it (ON DELETE CASCADE). */
-  async delete(clientId: string): Promise<void> {
-    const result = await this.clients.delete({ clientId });
-    if (!result.affected) throw new OAuthError('invalid_request', `unknown client '${clientId}'`);
+  async delete(clientId: string, by: AuditActor = CLI_ACTOR): Promise<void> {
+    await this.audit.inTransaction(
+      async (manager) => {
+        const result = await manager.delete(ClientEntity, { clientId });
+        if (!result.affected) throw unknownClient(clientId);
+      },
+      () => ({ type: 'client.deleted', actor: by.actor, ip: by.ip, subject: `client:${clientId}`, clientId }),
+    );
+  }
+
+  /** Only an operator registers a client for scopes of a client-credentials-only resource. */
+  private refuseOperatorScopes(scope: string): void {
+    const operatorScopes = new Set(this.catalog.operatorScopes);
+    const refused = (parseScope(scope) ?? []).filter((entry) => operatorScopes.has(entry));
+    if (refused.length > 0) throw metadataError(`scope not available to this registration: ${refused.join(' ')}`);
   }
 
   /** RFC 8707: the resources a client is restricted to must be registered (or built in). */

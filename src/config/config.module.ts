@@ -4,10 +4,11 @@ import { databaseConfig } from './database.config';
 import { limitsConfig } from './limits.config';
 import { passwordConfig } from './password.config';
 import { oauthConfig } from './oauth.config';
+import { operationsConfig } from './operations.config';
 
 /** Typed, validated settings for the whole app; inject with `@Inject(oauthConfig.KEY)`. */
 export const AppConfigModule = ConfigModule.forRoot({
   isGlobal: true,
   ignoreEnvFile: true,
-  load: [appConfig, oauthConfig, databaseConfig, limitsConfig, passwordConfig],
+  load: [appConfig, oauthConfig, databaseConfig, limitsConfig, passwordConfig, operationsConfig],
 });

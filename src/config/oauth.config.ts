@@ -13,6 +13,8 @@ export const oauthConfig = registerAs('oauth', () => {
     resourceAudience: env.RESOURCE_AUDIENCE,
     /** The sample MCP server's resource (RFC 8707, RFC 9728). */
     mcpResource: `${base}/mcp`,
+    /** The admin API's resource: client-credentials tokens with scope `admin` only. */
+    adminResource: `${base}/admin`,
     isSecureIssuer: issuer.startsWith('https:'),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,

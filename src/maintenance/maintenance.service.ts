@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { AuditService } from '../audit/audit.service';
 import { RateLimitStore } from '../common/throttling/rate-limit.store';
 import { appConfig } from '../config/app.config';
 import { SessionCleanupService } from '../consent/session-cleanup.service';
@@ -31,6 +32,7 @@ export class MaintenanceService implements OnModuleDestroy {
     private readonly rateLimits: RateLimitStore,
     private readonly keys: KeysService,
     @Inject(appConfig.KEY) private readonly settings: ConfigType<typeof appConfig>,
+    private readonly audit: AuditService,
   ) {}
 
   /** Runs batches until nothing expired is left or the batch budget is spent. */
@@ -44,6 +46,8 @@ export class MaintenanceService implements OnModuleDestroy {
         ...(await this.tokens.deleteExpired(now, batchSize)),
         ...(await this.sessions.deleteExpired(now, batchSize)),
         rate_limits: await this.rateLimits.deleteEnded(now.getTime(), batchSize),
+        // Kept AUDIT_RETENTION_DAYS, then pruned like the rest.
+        audit_events: await this.audit.deleteExpired(now, batchSize),
       };
       for (const [table, count] of Object.entries(counts)) deleted[table] = (deleted[table] ?? 0) + count;
       if (Object.values(counts).every((count) => count < batchSize)) {

@@ -4,6 +4,7 @@ import { RateLimits1764380000000 } from './1764380000000-RateLimits';
 import { RetiredKeysKeepPublicPart1764390000000 } from './1764390000000-RetiredKeysKeepPublicPart';
 import { DeviceAuthorizations1764400000000 } from './1764400000000-DeviceAuthorizations';
 import { Resources1764410000000 } from './1764410000000-Resources';
+import { AuditEvents1764450000000 } from './1764450000000-AuditEvents';
 
 /** Every migration, oldest first; the app and the TypeORM CLI run this same list. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RetiredKeysKeepPublicPart1764390000000,
   DeviceAuthorizations1764400000000,
   Resources1764410000000,
+  AuditEvents1764450000000,
 ];

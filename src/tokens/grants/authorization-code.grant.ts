@@ -80,6 +80,7 @@ export class AuthorizationCodeGrant implements Grant<AuthorizationCodeParameters
           hasRefreshToken: client.grantTypes.includes('refresh_token'),
         });
       },
+      'authorization_code.reuse_detected',
     );
   }
 

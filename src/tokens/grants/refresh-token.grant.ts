@@ -63,6 +63,7 @@ export class RefreshTokenGrant implements Grant<RefreshTokenParametersDto> {
           hasRefreshToken: true,
         });
       },
+      'refresh_token.reuse_detected',
     );
   }
 }
