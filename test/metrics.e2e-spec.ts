@@ -2,7 +2,9 @@
  * Prometheus metrics on their own listener: scraped after real traffic and parsed strictly; routes
  * are labelled by template, never by raw path; the listener binds to loopback by default (R2-22).
  */
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { loadEnvironment } from '../src/config/env.validation';
 import { MetricsServer } from '../src/metrics/metrics-server';
@@ -187,6 +189,22 @@ describe('metrics', () => {
     } else {
       // SQLite has one connection and no pool: no gauge pretends otherwise.
       expect(metrics.samples.filter((sample) => sample.name.startsWith('tollgate_db_pool_'))).toEqual([]);
+    }
+  });
+
+  it('is what deploy/grafana-dashboard.json queries: every metric name there exists', async () => {
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '..', 'deploy', 'grafana-dashboard.json'), 'utf8')) as {
+      panels: Array<{ type: string; targets?: Array<{ expr: string }> }>;
+    };
+    const exprs = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
+    const names = new Set(exprs.flatMap((expr) => expr.match(/\b(?:tollgate|process|nodejs)_[a-z0-9_]+/g) ?? []));
+    expect(names.size).toBeGreaterThan(10);
+    const metrics = await scrape();
+    for (const name of names) {
+      const family = name.replace(/_(bucket|count|sum)$/, '');
+      // Pool gauges exist on MySQL/MariaDB only (checked there by the test above).
+      if (!isMysqlRun && family.startsWith('tollgate_db_pool_')) continue;
+      expect({ name, exists: metrics.types.has(family) }).toEqual({ name, exists: true });
     }
   });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 
 /** The `route` label of a request that matched no route: raw paths never become label values. */
 export const UNMATCHED_ROUTE = '(unmatched)';
@@ -10,9 +10,105 @@ export type ClientAuthFailureReason = 'unknown_client' | 'wrong_method' | 'publi
 /** Why a password sign-in failed (the `reason` label of tollgate_sign_in_failures_total). */
 export type SignInFailureReason = 'wrong_credentials' | 'throttled';
 
+/** Upper bounds of the request-duration histogram, in seconds. */
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** One route × method × status: plain numbers, added to per request with no allocation. */
 interface RequestSeries {
-  count: { inc(): void };
-  duration: { observe(value: number): void };
+  labels: { route: string; method: string; status_code: string };
+  count: number;
+  sum: number;
+  /** Observations per bucket (not cumulative); the last slot is above every bound (+Inf). */
+  buckets: number[];
+}
+
+interface MetricValue {
+  metricName?: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
+
+/**
+ * The two HTTP request metrics as prom-client collectors read at scrape time: counting a request
+ * is a few map lookups and additions, instead of prom-client's label hashing and validation twice
+ * per request (about 2 µs measured on the benchmark machine).
+ */
+class RequestCollectors {
+  /** Per route, method and status, found through nested maps: no key string is built per request. */
+  private readonly series = new Map<string, Map<string, Map<number, RequestSeries>>>();
+
+  constructor(registry: Registry) {
+    const all = () =>
+      [...this.series.values()].flatMap((byMethod) =>
+        [...byMethod.values()].flatMap((byStatus) => [...byStatus.values()]),
+      );
+    registry.registerMetric({
+      name: 'tollgate_http_requests_total',
+      help: 'HTTP requests answered, by route template, method and status code',
+      type: 'counter',
+      get: async () => ({
+        name: 'tollgate_http_requests_total',
+        help: 'HTTP requests answered, by route template, method and status code',
+        type: 'counter',
+        aggregator: 'sum',
+        values: all().map((series): MetricValue => ({ labels: series.labels, value: series.count })),
+      }),
+    } as never);
+    registry.registerMetric({
+      name: 'tollgate_http_request_duration_seconds',
+      help: 'Time from request received to response sent, by route template, method and status code',
+      type: 'histogram',
+      get: async () => ({
+        name: 'tollgate_http_request_duration_seconds',
+        help: 'Time from request received to response sent, by route template, method and status code',
+        type: 'histogram',
+        aggregator: 'sum',
+        values: all().flatMap((series) => histogramValues('tollgate_http_request_duration_seconds', series)),
+      }),
+    } as never);
+  }
+
+  observe(route: string, method: string, statusCode: number, seconds: number): void {
+    let byMethod = this.series.get(route);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.series.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let series = byStatus.get(statusCode);
+    if (!series) {
+      series = {
+        labels: { route, method, status_code: String(statusCode) },
+        count: 0,
+        sum: 0,
+        buckets: new Array<number>(DURATION_BUCKETS.length + 1).fill(0),
+      };
+      byStatus.set(statusCode, series);
+    }
+    series.count += 1;
+    series.sum += seconds;
+    let bucket = 0;
+    while (bucket < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[bucket]) bucket += 1;
+    series.buckets[bucket] += 1;
+  }
+}
+
+/** A series as Prometheus histogram samples: cumulative `_bucket`s up to `+Inf`, `_sum`, `_count`. */
+function histogramValues(name: string, series: RequestSeries): MetricValue[] {
+  const values: MetricValue[] = [];
+  let cumulative = 0;
+  for (let index = 0; index <= DURATION_BUCKETS.length; index += 1) {
+    cumulative += series.buckets[index];
+    const le = index < DURATION_BUCKETS.length ? DURATION_BUCKETS[index] : '+Inf';
+    values.push({ metricName: `${name}_bucket`, labels: { ...series.labels, le }, value: cumulative });
+  }
+  values.push({ metricName: `${name}_sum`, labels: series.labels, value: series.sum });
+  values.push({ metricName: `${name}_count`, labels: series.labels, value: series.count });
+  return values;
 }
 
 /**
@@ -24,20 +120,7 @@ interface RequestSeries {
 export class Metrics {
   readonly registry = new Registry();
 
-  private readonly httpRequests = new Counter({
-    name: 'tollgate_http_requests_total',
-    help: 'HTTP requests answered, by route template, method and status code',
-    labelNames: ['route', 'method', 'status_code'] as const,
-    registers: [this.registry],
-  });
-
-  private readonly httpDuration = new Histogram({
-    name: 'tollgate_http_request_duration_seconds',
-    help: 'Time from request received to response sent, by route template, method and status code',
-    labelNames: ['route', 'method', 'status_code'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  private readonly requests = new RequestCollectors(this.registry);
 
   private readonly tokensIssued = new Counter({
     name: 'tollgate_tokens_issued_total',
@@ -67,32 +150,9 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /**
-   * Label children per route, method and status, found through nested maps: after the first request
-   * of a kind, recording one costs two map lookups and no allocation.
-   */
-  private readonly series = new Map<string, Map<string, Map<number, RequestSeries>>>();
-
   /** Records one answered request; `route` is the route template (or UNMATCHED_ROUTE). */
   observeRequest(route: string, method: string, statusCode: number, seconds: number): void {
-    let byMethod = this.series.get(route);
-    if (!byMethod) {
-      byMethod = new Map();
-      this.series.set(route, byMethod);
-    }
-    let byStatus = byMethod.get(method);
-    if (!byStatus) {
-      byStatus = new Map();
-      byMethod.set(method, byStatus);
-    }
-    let series = byStatus.get(statusCode);
-    if (!series) {
-      const labels = { route, method, status_code: String(statusCode) };
-      series = { count: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
-      byStatus.set(statusCode, series);
-    }
-    series.count.inc();
-    series.duration.observe(seconds);
+    this.requests.observe(route, method, statusCode, seconds);
   }
 
   tokenIssued(grantType: string): void {
