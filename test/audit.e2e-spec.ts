@@ -218,9 +218,12 @@ describe('audit log', () => {
   });
 
   it('stores an event in the transaction of its change: a failed audit write undoes the change', async () => {
-    const audit = t.get(AuditService);
-    const original = audit.record.bind(audit);
-    const spy = jest.spyOn(audit, 'record').mockImplementation(async (event, manager) => {
+    // The one place rows are written (private), made to fail for two event types.
+    const audit = t.get(AuditService) as unknown as {
+      store(event: { type: string }, manager: unknown): Promise<unknown>;
+    };
+    const original = audit.store.bind(audit);
+    const spy = jest.spyOn(audit, 'store').mockImplementation(async (event, manager) => {
       if (event.type === 'client.deleted' || event.type === 'key.rotated') throw new Error('audit store down');
       return original(event, manager);
     });

@@ -25,6 +25,19 @@ export type AuditPage = Page<AuditEventView>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+function toRow(event: AuditEventInput): AuditEventEntity {
+  return Object.assign(new AuditEventEntity(), {
+    id: randomUUID(),
+    at: new Date(),
+    type: event.type,
+    actor: event.actor ?? null,
+    subject: event.subject ?? null,
+    clientId: event.clientId ?? null,
+    ip: event.ip ?? null,
+    details: event.details ?? {},
+  });
+}
+
 function toView(row: AuditEventEntity): AuditEventView {
   return {
     id: row.id,
@@ -57,28 +70,36 @@ export class AuditService {
    * exactly when the change is), on its own otherwise.
    */
   async record(event: AuditEventInput, manager?: EntityManager): Promise<void> {
-    const row = Object.assign(new AuditEventEntity(), {
-      id: randomUUID(),
-      at: new Date(),
-      type: event.type,
-      actor: event.actor ?? null,
-      subject: event.subject ?? null,
-      clientId: event.clientId ?? null,
-      ip: event.ip ?? null,
-      details: event.details ?? {},
-    });
-    if (manager) await manager.insert(AuditEventEntity, row as never);
-    else await this.transactions.write((writer) => writer.insert(AuditEventEntity, row as never));
-    this.logger.log({ audit: true, event: toView(row) }, `audit ${row.type}`);
+    const row = manager
+      ? await this.store(event, manager)
+      : await this.transactions.write((writer) => this.store(event, writer));
+    this.log(row);
   }
 
-  /** Runs `work` in a transaction and records the event it describes in the same one. */
-  inTransaction<T>(work: (manager: EntityManager) => Promise<T>, event: (result: T) => AuditEventInput): Promise<T> {
-    return this.transactions.transaction(async (manager) => {
-      const result = await work(manager);
-      await this.record(event(result), manager);
-      return result;
+  /** Runs `work` in a transaction and records the event it describes in the same one; logs it once committed. */
+  async inTransaction<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    event: (result: T) => AuditEventInput,
+  ): Promise<T> {
+    let row: AuditEventEntity | undefined;
+    const result = await this.transactions.transaction(async (manager) => {
+      const outcome = await work(manager);
+      row = await this.store(event(outcome), manager);
+      return outcome;
     });
+    if (row) this.log(row);
+    return result;
+  }
+
+  /** Writes the row (the one place events are stored). */
+  private async store(event: AuditEventInput, manager: EntityManager): Promise<AuditEventEntity> {
+    const row = toRow(event);
+    await manager.insert(AuditEventEntity, row as never);
+    return row;
+  }
+
+  private log(row: AuditEventEntity): void {
+    this.logger.log({ audit: true, event: toView(row) }, `audit ${row.type}`);
   }
 
   /** Newest first, keyset-paginated on (at, id). */

@@ -54,14 +54,15 @@ export class SignInService {
     const budgets = this.budgets(username, address);
     const reservation = this.throttle.reserve(budgets);
     if ('blocked' in reservation) {
-      await this.recordFailure('throttled', username, address, via);
+      // Counted, not audited: a flood of refused attempts must not become a flood of writes.
+      this.metrics.signInFailed('throttled');
       return { kind: 'throttled', decision: reservation.blocked };
     }
     // The same answer for an unknown user and a wrong password; verifyPassword spends the same time on both.
     const user = password.length <= MAX_PASSWORD_LENGTH ? await this.users.verifyPassword(username, password) : null;
     if (!user) {
       await reservation.fail();
-      await this.recordFailure('wrong_credentials', username, address, via);
+      await this.recordFailure(username, address, via);
       return { kind: 'wrong-credentials' };
     }
     reservation.release();
@@ -79,12 +80,8 @@ export class SignInService {
   }
 
   /** The username is recorded as typed (bounded): it is what a SIEM correlates; the password never is. */
-  private async recordFailure(
-    reason: SignInFailureReason,
-    username: string,
-    address: string,
-    via: SignInVia,
-  ): Promise<void> {
+  private async recordFailure(username: string, address: string, via: SignInVia): Promise<void> {
+    const reason: SignInFailureReason = 'wrong_credentials';
     this.metrics.signInFailed(reason);
     await this.audit.record({
       type: 'sign_in.failed',
