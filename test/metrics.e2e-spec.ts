@@ -2,14 +2,16 @@
  * Prometheus metrics on their own listener: scraped after real traffic and parsed strictly; routes
  * are labelled by template, never by raw path; the listener binds to loopback by default (R2-22).
  */
-import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { loadEnvironment } from '../src/config/env.validation';
 import { MetricsServer } from '../src/metrics/metrics-server';
 import { createTestApp, TestApp } from './utils/app';
-import { isMysqlRun } from './utils/database';
+import { createTestDatabase, isMysqlRun } from './utils/database';
+import { SPAWNING_TEST_TIMEOUT_MS, startServer } from './utils/process';
+import { waitUntil } from './utils/wait';
 import { createClient, createUser, TestClient, TestUser } from './utils/fixtures';
 import { basic, basicOf, obtainTokens, refresh, tokenRequest } from './utils/oauth';
 import { freePort, httpGet, parseExposition, samplesOf, Scrape, valueOf } from './utils/prometheus';
@@ -221,6 +223,35 @@ describe('metrics', () => {
     }
     await expect(httpGet(url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
+
+  it(
+    'starts with the server process, says where, and stops with it on SIGTERM',
+    async () => {
+      const port = await freePort();
+      const directory = mkdtempSync(join(tmpdir(), 'tollgate-metrics-'));
+      const database = isMysqlRun ? await createTestDatabase() : undefined;
+      const server = await startServer('metrics', {
+        DATABASE_URL: database?.url ?? `sqlite:${join(directory, 'm.sqlite')}`,
+        METRICS_PORT: String(port),
+      });
+      try {
+        await waitUntil(() => server.output().includes(`Metrics at http://127.0.0.1:${port}/metrics\n`), {
+          what: 'the server prints where its metrics are',
+        });
+        const res = await httpGet(`${server.baseUrl}/health`);
+        expect(res.status).toBe(200);
+        const metrics = await scrape(`http://127.0.0.1:${port}/metrics`);
+        expect(valueOf(metrics, 'tollgate_http_requests_total', { route: '/health' })).toBe(1);
+      } finally {
+        const result = await server.stop();
+        expect({ code: result.code, signal: result.signal }).toEqual({ code: null, signal: 'SIGTERM' });
+        rmSync(directory, { recursive: true, force: true });
+        await database?.drop();
+      }
+      await expect(httpGet(`http://127.0.0.1:${port}/metrics`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    },
+    SPAWNING_TEST_TIMEOUT_MS,
+  );
 
   it('starts no listener when METRICS_PORT is 0 (the test default)', async () => {
     const off = await createTestApp();
