@@ -152,6 +152,12 @@ describe('admin API', () => {
         .get(ClientsService)
         .createForOperator({ name: 'Plain', grantTypes: ['client_credentials'] });
       expect(plain.scope.split(' ')).not.toContain('admin');
+      // Nor by a change that is not an operator's (e.g. a client updating its own registration).
+      await expect(t.get(ClientsService).update(plain.client_id, { scope: 'profile admin' })).rejects.toMatchObject({
+        code: 'invalid_client_metadata',
+      });
+      const byOperator = await call('patch', `/admin/clients/${plain.client_id}`).send({ scope: 'profile admin' });
+      expect(byOperator.body.scope).toBe('profile admin');
       const metadata = await request(t.server).get('/.well-known/oauth-authorization-server');
       expect(metadata.body.scopes_supported).not.toContain('admin');
     });

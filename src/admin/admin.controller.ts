@@ -139,6 +139,7 @@ export class AdminController {
         resources: body.resources,
       },
       actorOf(principal, request),
+      true,
     );
     return toClientView(updated);
   }

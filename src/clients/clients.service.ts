@@ -203,8 +203,16 @@ export class ClientsService {
     return { client, clientSecret };
   }
 
-  /** Changes an operator may make to a client, validated as at registration; answers the client as stored. */
-  async update(clientId: string, changes: ClientChanges, by: AuditActor = CLI_ACTOR): Promise<ClientEntity> {
+  /**
+   * Changes to a client, validated as at registration; answers the client as stored. Operator-only
+   * scopes (`admin`) may be added only with `isOperator` (the admin API), never by a client itself.
+   */
+  async update(
+    clientId: string,
+    changes: ClientChanges,
+    by: AuditActor = CLI_ACTOR,
+    isOperator = false,
+  ): Promise<ClientEntity> {
     const current = await this.getById(clientId);
     const checked = this.buildClient({
       name: changes.name ?? current.name,
@@ -215,6 +223,7 @@ export class ClientsService {
       tokenEndpointAuthMethod: current.tokenEndpointAuthMethod,
       isPkceExempt: changes.isPkceExempt ?? current.isPkceExempt,
     });
+    if (!isOperator && changes.scope !== undefined) this.refuseOperatorScopes(checked.scope);
     const resources =
       changes.resources === undefined
         ? current.resources
