@@ -16,6 +16,8 @@ import { formBodyParser } from './common/http/form-body.parser';
 import { depthLimitedJsonParser } from './common/http/json-body.parser';
 import { AppValidationPipe } from './common/pipes/oauth-validation.pipe';
 import { appConfig } from './config/app.config';
+import { Metrics } from './metrics/metrics.service';
+import { instrumentRequests } from './metrics/request-metrics';
 import { oauthConfig } from './config/oauth.config';
 import { Environment } from './config/env.validation';
 import { logoOrigin } from './consent/views/brand';
@@ -72,6 +74,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: settings.bodyLimitBytes }, formBodyParser);
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: settings.bodyLimitBytes }, depthLimitedJsonParser(fastify));
+  instrumentRequests(fastify, app.get(Metrics));
   logRequests(fastify, app.get(ROOT_LOGGER));
   fastify.decorate('allowedMethods', AllowedMethods.install(fastify));
   fastify.addHook('preClose', async () => {

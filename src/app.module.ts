@@ -1,5 +1,6 @@
 import { Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
 import { ClientsModule } from './clients/clients.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { SafeFetchModule } from './common/http/safe-fetch.module';
@@ -15,6 +16,8 @@ import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { builtInResources, PROTECTED_APIS, ProtectedApi } from './protected-apis';
 import { RegistrationModule } from './registration/registration.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { MetricsServerModule } from './metrics/metrics-server.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 import { OidcModule } from './oidc/oidc.module';
@@ -26,9 +29,11 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
       AppConfigModule,
       LoggingModule,
       SafeFetchModule,
+      MetricsModule,
       ThrottlingModule,
       AddressThrottlerModule,
       DatabaseModule,
+      AuditModule,
       ResourceCatalogModule.forRoot(builtInResources(apis)),
       ClientsModule,
       ResourcesModule,
@@ -41,6 +46,7 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
       ...apis.map((api) => api.module),
       HealthModule,
       MaintenanceModule,
+      MetricsServerModule,
     ],
     providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
   };

@@ -10,6 +10,7 @@ import { oauthConfig } from './config/oauth.config';
 import { describeCause } from './database/data-source.options';
 import { describeDemo, seedDemoData } from './demo-seed';
 import { MaintenanceService } from './maintenance/maintenance.service';
+import { MetricsServer } from './metrics/metrics-server';
 import { UsersService } from './users/users.service';
 
 async function bootstrap(): Promise<void> {
@@ -37,12 +38,19 @@ async function bootstrap(): Promise<void> {
     // Boot-time warnings first, then the line operators (and tests) wait for, then the demo banner.
     app.get(LogFlusher).flush();
     process.stdout.write(`Tollgate listening on ${settings.host}:${port}, issuer ${oauth.issuer}\n`);
+    const metrics = app.get(MetricsServer).address;
+    if (metrics) process.stdout.write(`Metrics at http://${formatHost(metrics.address)}:${metrics.port}/metrics\n`);
     if (demo) process.stdout.write(describeDemo(demo, oauth.baseUrl));
   } catch (error) {
     // Whatever the app logged before failing (a port in use, a failed seed) is written out first.
     app.get(LogFlusher).flush();
     throw error;
   }
+}
+
+/** An address as it goes in a URL: IPv6 literals in brackets. */
+function formatHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 /** A failed start in one JSON line on stderr: what failed and why, no stack (the cause says it). */

@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
+import { ADMIN_RESOURCE } from './admin/admin.resource';
 import type { ProtectedResource } from './resources/resource-catalog';
 import { McpModule } from './mcp/mcp.module';
 import { USERINFO_RESOURCE } from './oidc/userinfo.resource';
@@ -19,6 +21,7 @@ export interface ProtectedApi {
 export const PROTECTED_APIS: readonly ProtectedApi[] = [
   { module: UserDataModule, resource: USER_DATA_RESOURCE },
   { module: McpModule, resource: MCP_RESOURCE },
+  { module: AdminModule, resource: ADMIN_RESOURCE },
 ];
 
 /**

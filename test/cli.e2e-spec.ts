@@ -179,7 +179,7 @@ describe('admin CLI', () => {
     [['clients:create', '--name', 'x', '--redirect-uri', 'https://a.example/cb#frag'], /fragment/],
     [['clients:create', '--name', 'x', '--redirect-uri', 'javascript:alert(1)'], /scheme/],
     [['clients:create', '--name', 'x', '--grant-types', 'magic'], /grant_types/],
-    [['clients:create', '--name', 'x', '--grant-types', 'client_credentials', '--scope', 'admin'], /unknown scope/],
+    [['clients:create', '--name', 'x', '--grant-types', 'client_credentials', '--scope', 'superuser'], /unknown scope/],
     [['clients:create', '--name', 'x', '--public', '--grant-types', 'client_credentials'], /public client/],
     [['clients:create', '--name', 'x'], /redirect URI/],
     [['clients:create', '--name', 'x', '--bogus'], /Unknown option/],
@@ -216,6 +216,7 @@ describe('admin CLI', () => {
       id: expect.any(String),
       username: 'oidc-user',
       email: 'oidc@example.com',
+      created_at: expect.any(String),
       name: 'Oidc User',
     });
     const badEmail = await cli(
@@ -269,7 +270,7 @@ describe('admin CLI', () => {
     const created = await cli('users:create', '--username', 'alice', '--password', 'correct horse battery');
     expect(created.code).toBe(0);
     const user = created.json as { id: string; username: string };
-    expect(user).toEqual({ id: expect.any(String), username: 'alice' });
+    expect(user).toEqual({ id: expect.any(String), username: 'alice', created_at: expect.any(String) });
 
     const dataSource = await openDatabase(url);
     try {
@@ -317,6 +318,7 @@ describe('admin CLI', () => {
     expect(listed.map((resource) => [resource.identifier.replace(/^.*\/\/[^/]+/, ''), resource.built_in])).toEqual([
       ['/api', true],
       ['/mcp', true],
+      ['/admin', true],
       ['/oauth/userinfo', true],
       ['/api', false],
     ]);
@@ -385,6 +387,44 @@ describe('admin CLI', () => {
     const second = await cli('keys:rotate');
     expect(first.json).toEqual({ kid: expect.any(String) });
     expect((second.json as { kid: string }).kid).not.toBe((first.json as { kid: string }).kid);
+  });
+
+  it('registers an admin-API client, and lists audit events newest first by type and time', async () => {
+    const admin = await cli(
+      'clients:create',
+      '--name',
+      'Ops bot',
+      '--grant-types',
+      'client_credentials',
+      '--scope',
+      'admin',
+    );
+    expect(admin.code).toBe(0);
+    expect(admin.json).toMatchObject({ scope: 'admin', grant_types: ['client_credentials'] });
+    const created = (await cli('audit:list', '--type', 'client.created', '--limit', '1')).json as Array<
+      Record<string, unknown>
+    >;
+    expect(created).toEqual([
+      expect.objectContaining({
+        type: 'client.created',
+        actor: 'cli',
+        client_id: (admin.json as { client_id: string }).client_id,
+      }),
+    ]);
+    const all = (await cli('audit:list')).json as Array<{ type: string; at: string }>;
+    expect(all.map((event) => event.type)).toEqual(expect.arrayContaining(['key.rotated', 'user.created']));
+    const times = all.map((event) => Date.parse(event.at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect((await cli('audit:list', '--since', '2999-01-01T00:00:00Z')).json).toEqual([]);
+    for (const bad of [
+      ['--type', 'client.exploded'],
+      ['--since', 'yesterday'],
+      ['--limit', '0'],
+    ]) {
+      const res = await cli('audit:list', ...bad);
+      expect({ bad, code: res.code }).toEqual({ bad, code: 1 });
+      expect(res.stderr).toMatch(/^audit:list: --/);
+    }
   });
 
   it('cleans up expired rows on demand', async () => {

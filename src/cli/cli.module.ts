@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { ClientsModule } from '../clients/clients.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { ResourceCatalogModule } from '../resources/resource-catalog.module';
@@ -9,6 +10,7 @@ import { MaintenanceModule } from '../maintenance/maintenance.module';
 import { builtInResources, PROTECTED_APIS } from '../protected-apis';
 import { RegistrationModule } from '../registration/registration.module';
 import { SafeFetchModule } from '../common/http/safe-fetch.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 
@@ -17,9 +19,11 @@ import { UsersModule } from '../users/users.module';
   imports: [
     AppConfigModule,
     SafeFetchModule,
+    MetricsModule,
     ThrottlingModule,
     AddressThrottlerModule,
     DatabaseModule,
+    AuditModule,
     ResourceCatalogModule.forRoot(builtInResources(PROTECTED_APIS)),
     ClientsModule,
     ResourcesModule,

@@ -1,5 +1,7 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
+import { AUDIT_EVENT_TYPES, AuditEventType, isAuditEventType } from '../audit/audit-events';
+import { AuditService, MAX_AUDIT_PAGE_SIZE } from '../audit/audit.service';
 import { ClientsService, toClientView } from '../clients/clients.service';
 import { MaintenanceService } from '../maintenance/maintenance.service';
 import { RegistrationTokensService } from '../registration/registration-tokens.service';
@@ -48,7 +50,7 @@ const createClient: Command = async (app, args) => {
     typeof values['grant-types'] === 'string'
       ? values['grant-types'].split(',').map((grant: string) => grant.trim())
       : undefined;
-  const { client, clientSecret } = await app.get(ClientsService).create({
+  return app.get(ClientsService).createForOperator({
     name: required(values.name, '--name'),
     redirectUris: values['redirect-uri'] as string[] | undefined,
     grantTypes: grantTypes?.filter((grant: string) => grant !== ''),
@@ -61,9 +63,6 @@ const createClient: Command = async (app, args) => {
     jwks: values.jwks as string | undefined,
     jwksUri: values['jwks-uri'] as string | undefined,
   });
-  // What clients:show prints (read back, as stored), plus the secret: shown this once, stored only as a hash.
-  const stored = await app.get(ClientsService).getById(client.clientId);
-  return { ...toClientView(stored), ...(clientSecret ? { client_secret: clientSecret } : {}) };
 };
 
 const listClients: Command = async (app, args) => {
@@ -174,6 +173,27 @@ const rotateKeys: Command = async (app, args) => {
   return { kid: await app.get(KeysService).rotate() };
 };
 
+const listAuditEvents: Command = async (app, args) => {
+  const { values } = parse(args, { type: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } });
+  const type = values.type as string | undefined;
+  let eventType: AuditEventType | undefined;
+  if (type !== undefined) {
+    if (!isAuditEventType(type)) throw new CliError(`--type must be one of ${AUDIT_EVENT_TYPES.join(', ')}`);
+    eventType = type;
+  }
+  const sinceText = values.since as string | undefined;
+  const since = sinceText === undefined ? undefined : new Date(sinceText);
+  if (since && (!/^\d{4}-\d{2}-\d{2}/.test(sinceText as string) || Number.isNaN(since.getTime()))) {
+    throw new CliError('--since must be an ISO 8601 date or date-time, e.g. 2026-01-31T12:00:00Z');
+  }
+  const limitText = (values.limit as string | undefined) ?? '100';
+  const limit = Number(limitText);
+  if (!/^\d+$/.test(limitText) || limit < 1 || limit > MAX_AUDIT_PAGE_SIZE) {
+    throw new CliError(`--limit must be a whole number from 1 to ${MAX_AUDIT_PAGE_SIZE}`);
+  }
+  return (await app.get(AuditService).list({ type: eventType, since, limit })).items;
+};
+
 const cleanup: Command = async (app, args) => {
   parse(args, {});
   const report = await app.get(MaintenanceService).cleanup();
@@ -197,6 +217,7 @@ export const COMMANDS: Record<string, Command> = {
   'users:delete': deleteUser,
   'registration-tokens:create': createRegistrationToken,
   'keys:rotate': rotateKeys,
+  'audit:list': listAuditEvents,
   'maintenance:cleanup': cleanup,
 };
 
@@ -209,6 +230,7 @@ export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set([
   'clients:show',
   'resources:list',
   'resources:show',
+  'audit:list',
 ]);
 
 export const USAGE = `usage: tollgate <command> [options]
@@ -231,5 +253,6 @@ export const USAGE = `usage: tollgate <command> [options]
   registration-tokens:create [--expires-in SECONDS] [--max-uses N]
                            an initial access token for RFC 7591 registration (REGISTRATION=token)
   keys:rotate
+  audit:list [--type TYPE] [--since ISO-8601] [--limit N]   audit events, newest first (default 100)
   maintenance:cleanup      delete expired codes, tokens, sessions and rate-limit windows
 `;

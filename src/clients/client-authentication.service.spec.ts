@@ -4,6 +4,7 @@ import { OAuthError } from '../common/oauth/oauth.error';
 import { AttemptLimiter } from '../common/throttling/attempt-limiter.service';
 import { RateLimitStore } from '../common/throttling/rate-limit.store';
 import { RequestRateLimiter } from '../common/throttling/request-rate-limiter.service';
+import { Metrics } from '../metrics/metrics.service';
 import { Throttle } from '../common/throttling/throttle.service';
 import { limitsConfig } from '../config/limits.config';
 import { ClientAuthMethod, CLIENT_AUTH_METHODS } from './auth-methods/client-auth-method';
@@ -65,6 +66,7 @@ describe(ClientAuthenticationService.name, () => {
         Throttle,
         AttemptLimiter,
         RequestRateLimiter,
+        Metrics,
         {
           provide: RateLimitStore,
           useValue: {

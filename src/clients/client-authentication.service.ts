@@ -5,6 +5,7 @@ import { OAuthError } from '../common/oauth/oauth.error';
 import type { RawParameters } from '../common/oauth/parameters';
 import { FailureBudget, Throttle, throttleKey } from '../common/throttling/throttle.service';
 import { limitsConfig } from '../config/limits.config';
+import { ClientAuthFailureReason, Metrics } from '../metrics/metrics.service';
 import type { ClientAuthenticationRequest } from './auth-methods/client-auth-method';
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
 import { ClientEntity } from './client.entity';
@@ -45,6 +46,7 @@ export class ClientAuthenticationService {
     private readonly clients: ClientsService,
     private readonly throttle: Throttle,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The authenticated client, or an OAuthError: invalid_request for a malformed attempt, invalid_client otherwise. */
@@ -64,13 +66,14 @@ export class ClientAuthenticationService {
       if (error instanceof OAuthError && error.code === 'invalid_client') return null;
       throw error;
     });
-    const isAccepted =
-      client !== null &&
-      // A client must use the method it was registered with (PRODUCT.md, RFC 7591 §2).
-      client.tokenEndpointAuthMethod === method.name &&
-      (method.isCredential || options.isPublicClientAllowed) &&
-      (await method.verify(client, presented));
-    if (!isAccepted) {
+    let failure: ClientAuthFailureReason | undefined;
+    if (client === null) failure = 'unknown_client';
+    // A client must use the method it was registered with (PRODUCT.md, RFC 7591 §2).
+    else if (client.tokenEndpointAuthMethod !== method.name) failure = 'wrong_method';
+    else if (!method.isCredential && !options.isPublicClientAllowed) failure = 'public_not_allowed';
+    else if (!(await method.verify(client, presented))) failure = 'bad_credentials';
+    if (failure !== undefined || client === null) {
+      this.metrics.clientAuthFailed(method.name, failure ?? 'unknown_client');
       await reservation.fail();
       // The same answer for an unknown client, a wrong secret and a wrong method.
       throw OAuthError.invalidClient();

@@ -14,6 +14,7 @@ import { NoClientAuthentication } from './auth-methods/none';
 import { ResourceCatalog } from '../resources/resource-catalog';
 import { ClientEntity } from './client.entity';
 import { GrantRevocationService } from '../tokens/grant-revocation.service';
+import { AuditService } from '../audit/audit.service';
 import { ClientsService } from './clients.service';
 
 /** Token-endpoint grants as the registry sees them (their rules only; nothing here issues tokens). */
@@ -52,6 +53,14 @@ describe(ClientsService.name, () => {
         {
           provide: getRepositoryToken(ClientEntity),
           useValue: { insert: async (client: ClientEntity) => void inserted.push(client) },
+        },
+        {
+          // Registration is written with its audit event, in one transaction.
+          provide: AuditService,
+          useValue: {
+            inTransaction: async (work: (manager: unknown) => Promise<unknown>) =>
+              work({ insert: async (_entity: unknown, client: ClientEntity) => void inserted.push(client) }),
+          },
         },
       ],
     }).compile();

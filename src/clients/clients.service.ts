@@ -1,6 +1,9 @@
 import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThan, Not, Repository } from 'typeorm';
+import { Equal, In, IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
+import { decodePageCursor, Page, PageQuery, toPage } from '../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import { AuditActor, CLI_ACTOR } from '../audit/audit-events';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { ResourceCatalog, SERVER_SCOPES } from '../resources/resource-catalog';
@@ -96,6 +99,17 @@ export interface NewClient {
 /** How long a client's last use may be stale: it is recorded at most once per this period (no write per request). */
 const LAST_USE_PRECISION_MS = 24 * 60 * 60 * 1000;
 
+/** What an operator may change on a client (PATCH /admin/clients/:id); omitted fields stay. */
+export interface ClientChanges {
+  name?: string;
+  redirectUris?: string[];
+  grantTypes?: string[];
+  scope?: string;
+  isPkceExempt?: boolean;
+  /** null: any registered resource. */
+  resources?: string[] | null;
+}
+
 /** What the admin surface shows of a client (never the secret hash). */
 export interface ClientView {
   client_id: string;
@@ -120,6 +134,20 @@ export interface ClientView {
   /** Self-registered clients only: last authenticated (to the day). */
   last_used_at?: string | null;
 }
+
+/** What an audit event says about a client's registration (never a secret or a key). */
+function auditedMetadataOf(client: ClientEntity): Record<string, unknown> {
+  return {
+    name: client.name,
+    grant_types: client.grantTypes,
+    scope: client.scope,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    redirect_uris: client.redirectUris,
+  };
+}
+
+/** A reaping that found its client already gone (another instance was first): no event, nothing written. */
+class AlreadyDeleted extends Error {}
 
 export function toClientView(client: ClientEntity): ClientView {
   return {
@@ -152,6 +180,20 @@ function newClientId(): string {
   }
 }
 
+/** The wire name of a ClientChanges field, for the audit log. */
+function toWireName(field: string): string {
+  const names: Record<string, string> = {
+    redirectUris: 'redirect_uris',
+    grantTypes: 'grant_types',
+    isPkceExempt: 'pkce_exempt',
+  };
+  return names[field] ?? field;
+}
+
+function unknownClient(clientId: string): OAuthError {
+  return new OAuthError('invalid_request', `unknown client '${clientId}'`);
+}
+
 function metadataError(description: string): OAuthError {
   return new OAuthError('invalid_client_metadata', description);
 }
@@ -167,19 +209,60 @@ export class ClientsService {
     private readonly catalog: ResourceCatalog,
     // Tokens other clients exchanged from this client's grants (RFC 8693) die with it.
     @Inject(forwardRef(() => GrantRevocationService)) private readonly grantRevocation: GrantRevocationService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
    * Registers a client (the CLI, RFC 7591 registration and metadata documents all come here); the
    * secret (confidential clients only) is returned once and stored as a hash.
+   * Scopes of client-credentials-only resources (`admin`) are refused here: only an operator grants
+   * them (createForOperator), never a self-registration path.
    */
-  async create(input: NewClient): Promise<{ client: ClientEntity; clientSecret?: string }> {
+  async create(
+    input: NewClient,
+    by: AuditActor = CLI_ACTOR,
+    event: 'client.created' | 'client.registered' = 'client.created',
+  ): Promise<{ client: ClientEntity; clientSecret?: string }> {
+    return this.insert(input, by, event, false);
+  }
+
+  /**
+   * An operator's registration (the CLI's `clients:create`, `POST /admin/clients`): it may grant
+   * operator-only scopes such as `admin`. Answers what `clients:show` prints plus the secret, once.
+   */
+  async createForOperator(
+    input: NewClient,
+    by: AuditActor = CLI_ACTOR,
+  ): Promise<ClientView & { client_secret?: string }> {
+    const { client, clientSecret } = await this.insert(input, by, 'client.created', true);
+    // Read back, as stored.
+    const stored = await this.getById(client.clientId);
+    return { ...toClientView(stored), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+  }
+
+  private async insert(
+    input: NewClient,
+    by: AuditActor,
+    event: 'client.created' | 'client.registered',
+    isOperator: boolean,
+  ): Promise<{ client: ClientEntity; clientSecret?: string }> {
     const client = this.buildClient(input);
+    if (!isOperator) this.refuseOperatorScopes(client.scope);
     client.resources = await this.checkResources(input.resources);
     await this.checkClientKeys(client, input);
     const clientSecret = this.usesSecret(client) ? randomToken(32) : undefined;
     client.secretHash = clientSecret ? sha256Hex(clientSecret) : null;
-    await this.clients.insert(client);
+    await this.audit.inTransaction(
+      (manager) => manager.insert(ClientEntity, client),
+      () => ({
+        type: event,
+        actor: by.actor,
+        ip: by.ip,
+        subject: `client:${client.clientId}`,
+        clientId: client.clientId,
+        details: auditedMetadataOf(client),
+      }),
+    );
     return { client, clientSecret };
   }
 
@@ -197,6 +280,7 @@ export class ClientsService {
     current: ClientEntity,
     input: NewClient,
     registrationTokenHash: string,
+    by: AuditActor,
   ): Promise<{ client: ClientEntity; clientSecret?: string }> {
     const client = this.buildClient({
       ...input,
@@ -210,15 +294,29 @@ export class ClientsService {
     client.lastUsedAt = current.lastUsedAt;
     client.registrationTokenHash = registrationTokenHash;
     const { clientId, createdAt: _createdAt, ...changes } = client;
-    const result = await this.clients.update(
-      { clientId, registrationTokenHash: current.registrationTokenHash ?? '' },
-      changes,
+    await this.audit.inTransaction(
+      async (manager) => {
+        const result = await manager.update(
+          ClientEntity,
+          { clientId, registrationTokenHash: current.registrationTokenHash ?? '' },
+          changes,
+        );
+        // Another update rotated the registration token first: this one lost (RFC 7592 §2.2).
+        if (!result.affected) {
+          throw new OAuthError('invalid_token', 'The registration access token is no longer valid', {
+            challenge: 'Bearer',
+          });
+        }
+      },
+      () => ({
+        type: 'client.updated',
+        actor: by.actor,
+        ip: by.ip,
+        subject: `client:${clientId}`,
+        clientId,
+        details: { ...auditedMetadataOf(client), secret_issued: clientSecret !== undefined },
+      }),
     );
-    // Another update rotated the registration token first: this one lost (RFC 7592 §2.2).
-    if (!result.affected)
-      throw new OAuthError('invalid_token', 'The registration access token is no longer valid', {
-        challenge: 'Bearer',
-      });
     return { client, clientSecret };
   }
 
@@ -232,7 +330,17 @@ export class ClientsService {
     const updated = await this.clients.update({ clientId, registrationType: 'metadata_document' }, changes);
     if (!updated.affected) {
       try {
-        await this.clients.insert(client);
+        // The first fetch of a document registers the client (PRODUCT.md: audited like RFC 7591).
+        await this.audit.inTransaction(
+          (manager) => manager.insert(ClientEntity, client),
+          () => ({
+            type: 'client.registered',
+            actor: `metadata_document:${new URL(clientId).host}`,
+            subject: `client:${clientId}`,
+            clientId,
+            details: { ...auditedMetadataOf(client), registration: 'metadata_document' },
+          }),
+        );
       } catch (error) {
         // Another instance stored it first: take its row over with this document.
         const retried = await this.clients.update({ clientId, registrationType: 'metadata_document' }, changes);
@@ -275,11 +383,84 @@ export class ClientsService {
       take: batchSize,
     });
     if (rows.length === 0) return 0;
-    const result = await this.clients.delete({
-      clientId: In(rows.map((row) => row.clientId)),
-      registrationType: Not('operator'),
+    let deleted = 0;
+    for (const { clientId } of rows) {
+      const isDeleted = await this.audit
+        .inTransaction(
+          async (manager) => {
+            const result = await manager.delete(ClientEntity, { clientId, registrationType: Not('operator') });
+            if (!result.affected) throw new AlreadyDeleted();
+            return true;
+          },
+          () => ({
+            type: 'client.deleted',
+            actor: 'cleanup',
+            subject: `client:${clientId}`,
+            clientId,
+            details: { reason: 'unused', unused_since: before.toISOString() },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof AlreadyDeleted) return false;
+          throw error;
+        });
+      if (isDeleted) deleted += 1;
+    }
+    return deleted;
+  }
+
+  /**
+   * Changes to a client, validated as at registration; answers the client as stored. Operator-only
+   * scopes (`admin`) may be added only with `isOperator` (the admin API), never by a client itself.
+   */
+  async update(
+    clientId: string,
+    changes: ClientChanges,
+    by: AuditActor = CLI_ACTOR,
+    isOperator = false,
+  ): Promise<ClientEntity> {
+    const current = await this.getById(clientId);
+    const checked = this.buildClient({
+      name: changes.name ?? current.name,
+      redirectUris: changes.redirectUris ?? current.redirectUris,
+      grantTypes: changes.grantTypes ?? current.grantTypes,
+      scope: changes.scope ?? current.scope,
+      isPublic: current.isPublic,
+      tokenEndpointAuthMethod: current.tokenEndpointAuthMethod,
+      isPkceExempt: changes.isPkceExempt ?? current.isPkceExempt,
     });
-    return result.affected ?? rows.length;
+    if (!isOperator && changes.scope !== undefined) this.refuseOperatorScopes(checked.scope);
+    const resources =
+      changes.resources === undefined
+        ? current.resources
+        : changes.resources === null
+          ? null
+          : await this.checkResources(changes.resources);
+    const update = {
+      name: checked.name,
+      redirectUris: checked.redirectUris,
+      grantTypes: checked.grantTypes,
+      scope: checked.scope,
+      isPkceExempt: checked.isPkceExempt,
+      resources,
+      updatedAt: new Date(),
+    };
+    const changed = Object.keys(changes).filter((key) => changes[key as keyof ClientChanges] !== undefined);
+    await this.audit.inTransaction(
+      async (manager) => {
+        const result = await manager.update(ClientEntity, { clientId }, update);
+        if (!result.affected) throw unknownClient(clientId);
+      },
+      () => ({
+        type: 'client.updated',
+        actor: by.actor,
+        ip: by.ip,
+        subject: `client:${clientId}`,
+        clientId,
+        details: { changed: changed.map(toWireName) },
+      }),
+    );
+    return this.getById(clientId);
   }
 
   /**
@@ -294,7 +475,7 @@ export class ClientsService {
 
   async getById(clientId: string): Promise<ClientEntity> {
     const client = await this.findById(clientId);
-    if (!client) throw new OAuthError('invalid_request', `unknown client '${clientId}'`);
+    if (!client) throw unknownClient(clientId);
     return client;
   }
 
@@ -306,13 +487,32 @@ export class ClientsService {
     return this.clients.count();
   }
 
+  /** Oldest first, keyset-paginated on (created_at, client_id). */
+  async listPage(query: PageQuery, defaultLimit = 50): Promise<Page<ClientView>> {
+    const limit = query.limit ?? defaultLimit;
+    const after = query.cursor === undefined ? undefined : decodePageCursor(query.cursor);
+    const rows = await this.clients.find({
+      where: after
+        ? [{ createdAt: MoreThan(after.at) }, { createdAt: Equal(after.at), clientId: MoreThan(after.key) }]
+        : {},
+      order: { createdAt: 'ASC', clientId: 'ASC' },
+      take: limit + 1,
+    });
+    return toPage(rows, limit, toClientView, (row) => ({ at: row.createdAt, key: row.clientId }));
+  }
+
   /** Replaces the secret of a confidential client; the old one stops working at once. */
-  async rotateSecret(clientId: string): Promise<string> {
+  async rotateSecret(clientId: string, by: AuditActor = CLI_ACTOR): Promise<string> {
     const client = await this.getById(clientId);
     // RFC 6749 §2.1: a public client has no credentials to rotate.
-    if (client.isPublic) throw new OAuthError('invalid_request', 'A public client has no secret');
+    const usesSecret = this.authMethods.find(client.tokenEndpointAuthMethod)?.usesClientSecret === true;
+    if (client.isPublic || !usesSecret) throw new OAuthError('invalid_request', 'This client has no secret');
     const clientSecret = randomToken(32);
-    await this.clients.update({ clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: new Date() });
+    await this.audit.inTransaction(
+      (manager) =>
+        manager.update(ClientEntity, { clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: new Date() }),
+      () => ({ type: 'client.secret_rotated', actor: by.actor, ip: by.ip, subject: `client:${clientId}`, clientId }),
+    );
     return clientSecret;
   }
 
@@ -321,10 +521,23 @@ export class ClientsService {
   }
 
   /** Deletes a client; its codes, tokens and consents go with it (ON DELETE CASCADE). */
-  async delete(clientId: string): Promise<void> {
+  async delete(clientId: string, by: AuditActor = CLI_ACTOR): Promise<void> {
+    // Tokens other clients exchanged from this client's grants (RFC 8693) die with it.
     await this.grantRevocation.revokeExchangedFromClient(clientId);
-    const result = await this.clients.delete({ clientId });
-    if (!result.affected) throw new OAuthError('invalid_request', `unknown client '${clientId}'`);
+    await this.audit.inTransaction(
+      async (manager) => {
+        const result = await manager.delete(ClientEntity, { clientId });
+        if (!result.affected) throw unknownClient(clientId);
+      },
+      () => ({ type: 'client.deleted', actor: by.actor, ip: by.ip, subject: `client:${clientId}`, clientId }),
+    );
+  }
+
+  /** Only an operator registers a client for scopes of a client-credentials-only resource. */
+  private refuseOperatorScopes(scope: string): void {
+    const operatorScopes = new Set(this.catalog.operatorScopes);
+    const refused = (parseScope(scope) ?? []).filter((entry) => operatorScopes.has(entry));
+    if (refused.length > 0) throw metadataError(`scope not available to this registration: ${refused.join(' ')}`);
   }
 
   /**

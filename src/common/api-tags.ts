@@ -11,6 +11,7 @@ export const API_TAGS = {
   SampleApi: 'Sample API',
   SampleMcpServer: 'Sample MCP server',
   Operations: 'Operations',
+  Admin: 'Admin',
 } as const;
 
 /** One line per tag, shown under its name in /docs. */
@@ -27,4 +28,6 @@ export const API_TAG_DESCRIPTIONS: Record<(typeof API_TAGS)[keyof typeof API_TAG
   'Sample API': 'A sample REST API protected by bearer tokens (RFC 6750)',
   'Sample MCP server': 'A sample MCP server protected by bearer tokens',
   Operations: 'Health checks for load balancers and orchestrators',
+  Admin:
+    'Administration over HTTP: clients, users, resources, signing keys and the audit log. Needs a client-credentials access token for $ISSUER/admin with scope admin',
 };

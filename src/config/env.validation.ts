@@ -229,6 +229,19 @@ export class EnvironmentVariables {
   /** Tests and local development only: fetch client documents from loopback addresses, http or https. */
   @Flag()
   CIMD_ALLOW_HTTP_LOOPBACK = false;
+
+  /** Port of the Prometheus metrics listener (`GET /metrics`); 0 turns it off. */
+  @IntegerBetween(0, 65535)
+  METRICS_PORT = 9464;
+
+  /** Address the metrics listener binds to: loopback unless an operator opens it up. */
+  @IsString()
+  @MaxLength(255)
+  METRICS_HOST = '127.0.0.1';
+
+  /** Audit events older than this are deleted by the cleanup job. */
+  @IntegerBetween(1, 36500)
+  AUDIT_RETENTION_DAYS = 90;
 }
 
 /** The validated environment, with the derived defaults filled in. */

@@ -15,6 +15,8 @@ export const oauthConfig = registerAs('oauth', () => {
     mcpResource: `${base}/mcp`,
     /** OpenID Connect: the UserInfo endpoint, the resource of this server's own scopes (openid, email). */
     userinfoResource: `${base}/oauth/userinfo`,
+    /** The admin API's resource: client-credentials tokens with scope `admin` only. */
+    adminResource: `${base}/admin`,
     isSecureIssuer: issuer.startsWith('https:'),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { isSubsetOf } from '../common/oauth/scopes';
 import { GrantRevocationService } from '../tokens/grant-revocation.service';
 import { ConsentEntity } from './consent.entity';
@@ -25,6 +26,7 @@ export class ConsentService {
     @InjectRepository(ConsentEntity) private readonly consents: Repository<ConsentEntity>,
     private readonly grantRevocation: GrantRevocationService,
     private readonly catalog: ResourceCatalog,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -50,12 +52,19 @@ export class ConsentService {
     for (let attempt = 0; ; attempt += 1) {
       try {
         await this.upsert(userId, clientId, scopes);
-        return;
+        break;
       } catch (error) {
         // Two decisions at once both insert; the loser finds the winner's row on the next try.
         if (attempt > 0 || !(error instanceof QueryFailedError)) throw error;
       }
     }
+    await this.audit.record({
+      type: 'consent.granted',
+      actor: `user:${userId}`,
+      subject: `user:${userId}`,
+      clientId,
+      details: { scope: scopes.join(' ') },
+    });
   }
 
   async list(userId: string): Promise<RememberedConsent[]> {
@@ -76,7 +85,16 @@ export class ConsentService {
   async revoke(userId: string, clientId: string): Promise<boolean> {
     const result = await this.consents.delete({ userId, clientId });
     await this.grantRevocation.revokeForUserAndClient(userId, clientId);
-    return (result.affected ?? 0) > 0;
+    const isWithdrawn = (result.affected ?? 0) > 0;
+    if (isWithdrawn) {
+      await this.audit.record({
+        type: 'consent.withdrawn',
+        actor: `user:${userId}`,
+        subject: `user:${userId}`,
+        clientId,
+      });
+    }
+    return isWithdrawn;
   }
 
   private async upsert(userId: string, clientId: string, scopes: readonly string[]): Promise<void> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ClientAssertionsService } from '../clients/client-assertions.service';
+import { AuditService } from '../audit/audit.service';
 import { RateLimitStore } from '../common/throttling/rate-limit.store';
 import { appConfig } from '../config/app.config';
 import { SessionCleanupService } from '../consent/session-cleanup.service';
@@ -35,6 +36,7 @@ export class MaintenanceService implements OnModuleDestroy {
     private readonly clientAssertions: ClientAssertionsService,
     @Inject(appConfig.KEY) private readonly settings: ConfigType<typeof appConfig>,
     private readonly registered: RegisteredClientsCleanup,
+    private readonly audit: AuditService,
   ) {}
 
   /** Runs batches until nothing expired is left or the batch budget is spent. */
@@ -50,6 +52,8 @@ export class MaintenanceService implements OnModuleDestroy {
         rate_limits: await this.rateLimits.deleteEnded(now.getTime(), batchSize),
         client_assertions: await this.clientAssertions.deleteExpired(now, batchSize),
         ...(await this.registered.deleteExpired(now, batchSize)),
+        // Kept AUDIT_RETENTION_DAYS, then pruned like the rest.
+        audit_events: await this.audit.deleteExpired(now, batchSize),
       };
       for (const [table, count] of Object.entries(counts)) deleted[table] = (deleted[table] ?? 0) + count;
       if (Object.values(counts).every((count) => count < batchSize)) {

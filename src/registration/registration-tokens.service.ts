@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { AuditActor, CLI_ACTOR } from '../audit/audit-events';
+import { AuditService } from '../audit/audit.service';
 import { MoreThan, Raw, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth/oauth.error';
@@ -27,11 +29,13 @@ export interface IssuedRegistrationToken {
 export class RegistrationTokensService {
   constructor(
     @InjectRepository(RegistrationTokenEntity) private readonly tokens: Repository<RegistrationTokenEntity>,
+    private readonly audit: AuditService,
   ) {}
 
   async create(
     options: { expiresInSeconds?: number; maxUses?: number } = {},
     now = new Date(),
+    by: AuditActor = CLI_ACTOR,
   ): Promise<IssuedRegistrationToken> {
     const expiresInSeconds = options.expiresInSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     const maxUses = options.maxUses ?? DEFAULT_TOKEN_MAX_USES;
@@ -43,7 +47,18 @@ export class RegistrationTokensService {
     }
     const token = randomToken(32);
     const expiresAt = new Date(now.getTime() + expiresInSeconds * 1000);
-    await this.tokens.insert({ tokenHash: sha256Hex(token), expiresAt, maxUses, uses: 0, createdAt: now });
+    const tokenHash = sha256Hex(token);
+    await this.audit.inTransaction(
+      (manager) => manager.insert(RegistrationTokenEntity, { tokenHash, expiresAt, maxUses, uses: 0, createdAt: now }),
+      // Never the token itself: a short prefix of its hash names it in the log.
+      () => ({
+        type: 'registration_token.created',
+        actor: by.actor,
+        ip: by.ip,
+        subject: `registration_token:${tokenHash.slice(0, 12)}`,
+        details: { expires_at: expiresAt.toISOString(), max_uses: maxUses },
+      }),
+    );
     return { token, expires_at: expiresAt.toISOString(), max_uses: maxUses };
   }
 

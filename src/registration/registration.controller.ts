@@ -48,14 +48,14 @@ export class RegistrationController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   update(@Param('clientId') clientId: string, @Req() request: FastifyRequest): Promise<RegistrationResponse> {
-    return this.registration.update(clientId, request.headers.authorization, jsonBodyOf(request));
+    return this.registration.update(clientId, request.headers.authorization, jsonBodyOf(request), request.ip);
   }
 
   @Delete(':clientId')
   @HttpCode(204)
   @Header('Cache-Control', 'no-store')
   async delete(@Param('clientId') clientId: string, @Req() request: FastifyRequest): Promise<void> {
-    await this.registration.delete(clientId, request.headers.authorization);
+    await this.registration.delete(clientId, request.headers.authorization, request.ip);
   }
 
   /** REGISTRATION=off: there is no registration endpoint (and metadata names none). */

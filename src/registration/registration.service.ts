@@ -98,7 +98,11 @@ export class RegistrationService {
     };
     this.clients.check(checked);
     if (initialToken !== undefined) await this.tokens.consume(initialToken);
-    const { client, clientSecret } = await this.clients.create(checked);
+    const { client, clientSecret } = await this.clients.create(
+      checked,
+      { actor: 'anonymous', ip: address },
+      'client.registered',
+    );
     return this.responseFor(client, { clientSecret, registrationToken });
   }
 
@@ -110,7 +114,12 @@ export class RegistrationService {
   }
 
   /** RFC 7592 §2.2: the full metadata replaces the old; the registration access token is rotated. */
-  async update(clientId: string, authorization: string | undefined, body: unknown): Promise<RegistrationResponse> {
+  async update(
+    clientId: string,
+    authorization: string | undefined,
+    body: unknown,
+    address: string,
+  ): Promise<RegistrationResponse> {
     const current = await this.authorize(clientId, authorization);
     const metadata = readClientMetadata(body);
     if (metadata.client_id !== clientId) {
@@ -125,14 +134,17 @@ export class RegistrationService {
       fallbackName: fallbackNameOf(metadata),
     });
     const registrationToken = randomToken(32);
-    const { client, clientSecret } = await this.clients.replace(current, input, sha256Hex(registrationToken));
+    const { client, clientSecret } = await this.clients.replace(current, input, sha256Hex(registrationToken), {
+      actor: `client:${clientId}`,
+      ip: address,
+    });
     return this.responseFor(client, { clientSecret, registrationToken });
   }
 
   /** RFC 7592 §2.3: the client, its codes, tokens and consents go at once. */
-  async delete(clientId: string, authorization: string | undefined): Promise<void> {
+  async delete(clientId: string, authorization: string | undefined, address: string): Promise<void> {
     const client = await this.authorize(clientId, authorization);
-    await this.clients.delete(client.clientId);
+    await this.clients.delete(client.clientId, { actor: `client:${client.clientId}`, ip: address });
   }
 
   /**

@@ -2,7 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { OAuthError } from '../common/oauth/oauth.error';
 import type { Principal } from './principal';
-import { AllowClientTokens, RequireScopes } from './scopes.decorator';
+import { AllowClientTokens, ClientTokensOnly, RequireScopes } from './scopes.decorator';
 import { ScopesGuard } from './scopes.guard';
 
 @RequireScopes('notes:read')
@@ -22,6 +22,12 @@ class MachineController {
   anyToken(): void {}
 
   forgotten(): void {}
+}
+
+@ClientTokensOnly()
+@RequireScopes('admin')
+class AdminController {
+  list(): void {}
 }
 
 type Handler = () => void;
@@ -93,6 +99,18 @@ describe(ScopesGuard.name, () => {
     expect(guard.canActivate(contextFor(MachineController, route, principal(['notes:read'], null)))).toBe(true);
     expect(thrownBy(() => guard.canActivate(contextFor(MachineController, route, principal([], null))))).toMatchObject({
       code: 'insufficient_scope',
+    });
+  });
+
+  it('refuses a user token on a @ClientTokensOnly controller with insufficient_scope, even one with the scope', () => {
+    const route = AdminController.prototype.list;
+    expect(guard.canActivate(contextFor(AdminController, route, principal(['admin'], null)))).toBe(true);
+    const error = thrownBy(() => guard.canActivate(contextFor(AdminController, route, principal(['admin']))));
+    expect(error).toMatchObject({ code: 'insufficient_scope', status: 403, challenge: 'Bearer', scope: 'admin' });
+    expect((error as OAuthError).description).toMatch(/client-credentials/);
+    expect(thrownBy(() => guard.canActivate(contextFor(AdminController, route, principal([], null))))).toMatchObject({
+      code: 'insufficient_scope',
+      scope: 'admin',
     });
   });
 

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { OAuthError } from '../common/oauth/oauth.error';
 import type { ServedResource } from './for-resource.decorator';
 import type { Principal } from './principal';
-import { ALLOW_CLIENT_TOKENS_KEY, REQUIRED_SCOPES_KEY } from './scopes.decorator';
+import { ALLOW_CLIENT_TOKENS_KEY, CLIENT_TOKENS_ONLY_KEY, REQUIRED_SCOPES_KEY } from './scopes.decorator';
 
 /** Checks the verified token's scopes against `@RequireScopes(...)`; runs after BearerAuthGuard. */
 @Injectable()
@@ -38,6 +38,17 @@ export class ScopesGuard implements CanActivate {
       throw new OAuthError(
         'insufficient_scope',
         'This resource needs an access token issued for a user; a client-credentials token acts for none',
+        { challenge: 'Bearer', scope },
+      );
+    }
+    // RFC 6750 §3.1: a user's token does not carry the privilege of a client acting for itself.
+    if (
+      principal.userId !== null &&
+      this.reflector.getAllAndOverride<boolean | undefined>(CLIENT_TOKENS_ONLY_KEY, targets)
+    ) {
+      throw new OAuthError(
+        'insufficient_scope',
+        'This resource needs a client-credentials access token; a token issued for a user is refused',
         { challenge: 'Bearer', scope },
       );
     }

@@ -12,9 +12,15 @@ import { ResourceEntity, ResourceScope } from './resource.entity';
  * with the words the consent page shows.
  */
 export interface ProtectedResource {
-  resource: 'resourceAudience' | 'mcpResource' | 'userinfoResource';
+  resource: 'resourceAudience' | 'mcpResource' | 'userinfoResource' | 'adminResource';
   /** RFC 9728 §2 `resource_name`. */
   name: string;
+  /**
+   * Tokens for this resource are issued only to a client for itself (RFC 6749 §4.4), never for a
+   * user: its scopes are never offered at consent, never a client's default, and only a client an
+   * operator registers may hold them.
+   */
+  isClientCredentialsOnly?: boolean;
   /** Scope → what it lets a client do, in words for the resource owner. */
   scopes: Readonly<Record<string, string>>;
 }
@@ -28,6 +34,8 @@ export interface Resource {
   /** Clients that may introspect its tokens (RFC 7662 §4), besides each token's own client. */
   introspectors: readonly string[];
   isBuiltIn: boolean;
+  /** See ProtectedResource.isClientCredentialsOnly. */
+  isClientCredentialsOnly?: boolean;
 }
 
 /** The injection token of the declarations of the APIs this server hosts (src/protected-apis.ts). */
@@ -129,9 +137,19 @@ export class ResourceCatalog implements OnModuleInit, OnModuleDestroy {
     return this.resources.get(identifier);
   }
 
-  /** Every scope of every resource (RFC 8414 `scopes_supported`), each once. */
+  /**
+   * Every scope of every resource open to users (RFC 8414 `scopes_supported`, a client's default
+   * scope), each once: the scopes of client-credentials-only resources are not advertised.
+   */
   get scopes(): string[] {
-    return [...new Set(this.all().flatMap((resource) => resource.scopes.map((scope) => scope.name)))];
+    const open = this.all().filter((resource) => !resource.isClientCredentialsOnly);
+    return [...new Set(open.flatMap((resource) => resource.scopes.map((scope) => scope.name)))];
+  }
+
+  /** Scopes of client-credentials-only resources (e.g. `admin`): only an operator registers a client for them. */
+  get operatorScopes(): string[] {
+    const closed = this.all().filter((resource) => resource.isClientCredentialsOnly);
+    return [...new Set(closed.flatMap((resource) => resource.scopes.map((scope) => scope.name)))];
   }
 
   isKnown(scope: string): boolean {
@@ -194,6 +212,7 @@ export class ResourceCatalog implements OnModuleInit, OnModuleDestroy {
         scopes: [],
         introspectors: [],
         isBuiltIn: true,
+        isClientCredentialsOnly: declaration.isClientCredentialsOnly === true,
       };
       const scopes = [...resource.scopes];
       for (const [name, description] of Object.entries(declaration.scopes)) {

@@ -18,6 +18,8 @@ export async function resolveResourceIndicators(
   client: { resources: readonly string[] | null },
   requested: readonly string[] | undefined,
   granted?: readonly string[],
+  /** True only for RFC 6749 §4.4 client credentials: a token the client asks for itself. */
+  isClientCredentials = false,
 ): Promise<ResourceResolution> {
   const resources = requested?.length ? [...new Set(requested)] : granted ? [...granted] : [catalog.defaultResource];
   if (resources.length > MAX_RESOURCES_PER_REQUEST) {
@@ -29,7 +31,12 @@ export async function resolveResourceIndicators(
     if (granted && !granted.includes(identifier)) {
       return { problem: 'A token request may narrow the resources of its authorization, never widen them.' };
     }
-    if (!(await catalog.find(identifier))) return { problem: 'The resource is unknown.' };
+    const resource = await catalog.find(identifier);
+    if (!resource) return { problem: 'The resource is unknown.' };
+    // Such a resource (the admin API) never takes a token issued for a user, whatever the client holds.
+    if (resource.isClientCredentialsOnly && !isClientCredentials) {
+      return { problem: 'The resource accepts only tokens a client requests for itself (client_credentials).' };
+    }
     // The server's own resource (UserInfo) is every client's: its scopes are registered per client.
     if (client.resources !== null && !client.resources.includes(identifier) && identifier !== catalog.serverResource) {
       return { problem: 'The client may not ask for tokens for this resource.' };

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AuditActor, CLI_ACTOR } from '../audit/audit-events';
 import { ClientsService } from '../clients/clients.service';
+import { Page, PageQuery } from '../common/pagination';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { isScopeToken, Resource, ResourceCatalog } from './resource-catalog';
 import { ResourceEntity, ResourceScope } from './resource.entity';
@@ -44,9 +47,10 @@ export class ResourcesService {
     @InjectRepository(ResourceEntity) private readonly repository: Repository<ResourceEntity>,
     private readonly catalog: ResourceCatalog,
     private readonly clients: ClientsService,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(input: NewResource): Promise<Resource> {
+  async create(input: NewResource, by: AuditActor = CLI_ACTOR): Promise<Resource> {
     const problem = resourceIdentifierProblem(input.identifier);
     if (problem) throw invalid(`the identifier ${problem}`);
     await this.catalog.reload();
@@ -55,20 +59,53 @@ export class ResourcesService {
     if (name.length < 1 || name.length > 200) throw invalid('name must be 1 to 200 characters');
     const scopes = this.checkScopes(input.scopes);
     const now = new Date();
-    await this.repository.insert({
-      identifier: input.identifier,
-      name,
-      scopes,
-      introspectors: await this.checkIntrospectors(input.introspectors ?? []),
-      isBuiltIn: false,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const introspectors = await this.checkIntrospectors(input.introspectors ?? []);
+    await this.audit.inTransaction(
+      (manager) =>
+        manager.insert(ResourceEntity, {
+          identifier: input.identifier,
+          name,
+          scopes,
+          introspectors,
+          isBuiltIn: false,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      () => ({
+        type: 'resource.created',
+        actor: by.actor,
+        ip: by.ip,
+        subject: `resource:${input.identifier}`,
+        details: { name, scopes: scopes.map((scope) => scope.name), introspectors },
+      }),
+    );
     return this.get(input.identifier);
   }
 
   list(): Promise<Resource[]> {
     return this.catalog.reload().then(() => this.catalog.all());
+  }
+
+  /** Built-in resources first, then registered ones oldest first; the cursor names the last one shown. */
+  async listPage(query: PageQuery, defaultLimit = 50): Promise<Page<ResourceView>> {
+    const all = await this.list();
+    const limit = query.limit ?? defaultLimit;
+    let start = 0;
+    if (query.cursor !== undefined) {
+      const after = Buffer.from(query.cursor, 'base64url').toString('utf8');
+      const index = /^[A-Za-z0-9_-]{1,800}$/.test(query.cursor)
+        ? all.findIndex((resource) => resource.identifier === after)
+        : -1;
+      if (index < 0) throw invalid('cursor is not valid; pass next_cursor from the previous page');
+      start = index + 1;
+    }
+    const page = all.slice(start, start + limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toResourceView),
+      next_cursor:
+        start + limit < all.length && last ? Buffer.from(last.identifier, 'utf8').toString('base64url') : null,
+    };
   }
 
   async get(identifier: string): Promise<Resource> {
@@ -104,10 +141,13 @@ export class ResourcesService {
   }
 
   /** Deletes a registered resource; tokens already issued for it stay valid until they expire. */
-  async delete(identifier: string): Promise<void> {
+  async delete(identifier: string, by: AuditActor = CLI_ACTOR): Promise<void> {
     const resource = await this.get(identifier);
     if (resource.isBuiltIn) throw invalid(`'${identifier}' is built in: it is served by this server`);
-    await this.repository.delete({ identifier, isBuiltIn: false });
+    await this.audit.inTransaction(
+      (manager) => manager.delete(ResourceEntity, { identifier, isBuiltIn: false }),
+      () => ({ type: 'resource.deleted', actor: by.actor, ip: by.ip, subject: `resource:${identifier}` }),
+    );
     await this.catalog.reload();
   }
 

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { AuditEventType } from '../audit/audit-events';
 import { OAuthError } from '../common/oauth/oauth.error';
 import type { Consumption } from '../database/single-use';
 import { TransactionsService } from '../database/transactions.service';
@@ -9,6 +11,8 @@ import { GrantRevocationService } from './grant-revocation.service';
 /** A single-use credential that belongs to a token family (grant). */
 export interface FamilyRecord {
   grantId: string;
+  clientId?: string;
+  userId?: string | null;
 }
 
 /**
@@ -25,17 +29,33 @@ export class RedemptionService {
   constructor(
     private readonly transactions: TransactionsService,
     private readonly revocation: GrantRevocationService,
+    private readonly audit: AuditService,
   ) {}
 
   async redeem<T extends FamilyRecord>(
     consume: (manager: EntityManager) => Promise<Consumption<T>>,
     invalidDescription: string,
     issue: (manager: EntityManager, record: T) => Promise<TokenResponseDto | OAuthError>,
+    /** The audit event of a replay (stored with the family's revocation). */
+    replayEvent?: Extract<AuditEventType, `${string}.reuse_detected`>,
   ): Promise<TokenResponseDto> {
     const outcome = await this.transactions.transaction(async (manager) => {
       const consumption = await consume(manager);
       if (consumption.status === 'replayed') {
-        await this.revocation.revokeGrant(manager, consumption.record.grantId);
+        const { grantId, clientId, userId } = consumption.record;
+        await this.revocation.revokeGrant(manager, grantId);
+        if (replayEvent) {
+          await this.audit.record(
+            {
+              type: replayEvent,
+              actor: clientId ? `client:${clientId}` : null,
+              subject: userId ? `user:${userId}` : null,
+              clientId,
+              details: { grant_id: grantId, family_revoked: true },
+            },
+            manager,
+          );
+        }
         return OAuthError.invalidGrant(invalidDescription);
       }
       if (consumption.status === 'invalid') return OAuthError.invalidGrant(invalidDescription);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientAuthenticationRequest, ClientAuthenticationService } from '../clients/client-authentication.service';
+import { AuditService } from '../audit/audit.service';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { AccessTokenStore } from './access-token-store.service';
 import { AccessTokenVerifier } from './access-token-verifier.service';
@@ -19,31 +20,67 @@ export class RevocationService {
     private readonly refreshTokens: RefreshTokensService,
     private readonly grantRevocation: GrantRevocationService,
     private readonly transactions: TransactionsService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Resolves when the token is revoked or was never valid (RFC 7009 §2.2: both answer 200). */
   async revoke(dto: RevocationRequestDto, credentials: ClientAuthenticationRequest): Promise<void> {
     const client = await this.clientAuthentication.authenticate(credentials, { isPublicClientAllowed: true });
     // RFC 7009 §2.1: token_type_hint may be ignored; the token's shape tells the kinds apart.
-    if (looksLikeAccessToken(dto.token)) await this.revokeAccessToken(dto.token, client.clientId);
-    else await this.revokeRefreshToken(dto.token, client.clientId);
+    if (looksLikeAccessToken(dto.token)) await this.revokeAccessToken(dto.token, client.clientId, credentials);
+    else await this.revokeRefreshToken(dto.token, client.clientId, credentials);
   }
 
-  private async revokeAccessToken(token: string, clientId: string): Promise<void> {
+  private async revokeAccessToken(
+    token: string,
+    clientId: string,
+    credentials: ClientAuthenticationRequest,
+  ): Promise<void> {
     const claims = await this.verifier.verify(token);
     if (!claims) return;
     const record = await this.accessTokens.findRecord(claims.jti);
     if (!record) return;
     this.checkOwner(record.clientId, clientId);
-    await this.transactions.write((manager) => this.accessTokens.revoke(claims.jti, manager));
+    await this.transactions.transaction(async (manager) => {
+      await this.accessTokens.revoke(claims.jti, manager);
+      // The token's id, never the token.
+      await this.audit.record(
+        {
+          type: 'token.revoked',
+          actor: `client:${clientId}`,
+          subject: record.userId ? `user:${record.userId}` : `client:${clientId}`,
+          clientId,
+          ip: credentials.remoteAddress,
+          details: { token_type: 'access_token', jti: claims.jti },
+        },
+        manager,
+      );
+    });
   }
 
-  private async revokeRefreshToken(token: string, clientId: string): Promise<void> {
+  private async revokeRefreshToken(
+    token: string,
+    clientId: string,
+    credentials: ClientAuthenticationRequest,
+  ): Promise<void> {
     const record = await this.refreshTokens.findByToken(token);
     if (!record) return;
     this.checkOwner(record.clientId, clientId);
     // RFC 7009 §2.1: revoking a refresh token also revokes the access tokens of the same grant.
-    await this.transactions.transaction((manager) => this.grantRevocation.revokeGrant(manager, record.grantId));
+    await this.transactions.transaction(async (manager) => {
+      await this.grantRevocation.revokeGrant(manager, record.grantId);
+      await this.audit.record(
+        {
+          type: 'token.revoked',
+          actor: `client:${clientId}`,
+          subject: record.userId ? `user:${record.userId}` : `client:${clientId}`,
+          clientId,
+          ip: credentials.remoteAddress,
+          details: { token_type: 'refresh_token', grant_id: record.grantId },
+        },
+        manager,
+      );
+    });
   }
 
   /** RFC 7009 §2.1: a client may revoke only tokens issued to it (SECURITY-CASES P5: 400 invalid_request). */

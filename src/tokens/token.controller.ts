@@ -4,6 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { clientAuthenticationRequestOf } from '../clients/client-authentication.service';
 import { API_TAGS } from '../common/api-tags';
+import { Metrics } from '../metrics/metrics.service';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { FormContentTypeGuard } from './form-content-type.guard';
 import { KeysService, PublicJwk } from './keys/keys.service';
@@ -13,7 +14,10 @@ import { TokenService } from './token.service';
 @UseGuards(ThrottlerGuard)
 @Controller('oauth')
 export class TokenController {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** The form body goes to the grant it names: each grant declares and validates its own parameters. */
   @Post('token')
@@ -22,8 +26,10 @@ export class TokenController {
   // RFC 6749 §5.1: token responses must not be cached.
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  token(@Req() request: FastifyRequest): Promise<TokenResponseDto> {
-    return this.tokens.exchange(clientAuthenticationRequestOf(request));
+  async token(@Req() request: FastifyRequest): Promise<TokenResponseDto> {
+    const { response, grantType } = await this.tokens.exchange(clientAuthenticationRequestOf(request));
+    this.metrics.tokenIssued(grantType);
+    return response;
   }
 }
 

@@ -30,7 +30,8 @@ export class TokenService {
     this.knownParameters = new Set(['grant_type', ...grants.parameterNames, ...authMethods.parameterNames]);
   }
 
-  async exchange(request: ClientAuthenticationRequest): Promise<TokenResponseDto> {
+  /** The token response, and the grant type that answered (for metrics). */
+  async exchange(request: ClientAuthenticationRequest): Promise<{ response: TokenResponseDto; grantType: string }> {
     refuseStructuredParameters(request.parameters, this.knownParameters);
     const grantType = readParameter(request.parameters, 'grant_type', 100);
     // RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6: grant_type is REQUIRED in every token request.
@@ -52,6 +53,7 @@ export class TokenService {
     if (!client.grantTypes.includes(grant.grantType)) {
       throw new OAuthError('unauthorized_client', 'The client is not registered for this grant type');
     }
-    return grant.handle(client, parameters, { remoteAddress: request.remoteAddress });
+    const response = await grant.handle(client, parameters, { remoteAddress: request.remoteAddress });
+    return { response, grantType: grant.grantType };
   }
 }

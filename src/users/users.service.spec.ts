@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
+import { AuditService } from '../audit/audit.service';
 import { passwordConfig } from '../config/password.config';
 import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
@@ -30,6 +31,14 @@ describe(UsersService.name, () => {
               const row = rows.find((candidate) => candidate.id === id && candidate.passwordHash === passwordHash);
               if (row) Object.assign(row, change);
             },
+          },
+        },
+        {
+          // A new user is written with its audit event, in one transaction.
+          provide: AuditService,
+          useValue: {
+            inTransaction: async (work: (manager: unknown) => Promise<unknown>) =>
+              work({ insert: async (_entity: unknown, user: UserEntity) => void rows.push(user) }),
           },
         },
       ],

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Equal, MoreThan, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AuditActor, CLI_ACTOR } from '../audit/audit-events';
+import { decodePageCursor, Page, PageQuery, toPage } from '../common/pagination';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
@@ -23,12 +26,13 @@ const MAX_NAME_LENGTH = 200;
 /** Longest password accepted; a longer one cannot be right (and is not worth hashing). */
 export const MAX_PASSWORD_LENGTH = 1000;
 
-/** What the admin surface shows of a user: snake_case, the optional claims only when set. */
+/** What the admin surface shows of a user (never the password hash): the optional claims only when set. */
 export interface UserView {
   id: string;
   username: string;
   email?: string;
   name?: string;
+  created_at: string;
 }
 
 export function toUserView(user: UserEntity): UserView {
@@ -37,6 +41,7 @@ export function toUserView(user: UserEntity): UserView {
     username: user.username,
     ...(user.email !== null ? { email: user.email } : {}),
     ...(user.name !== null ? { name: user.name } : {}),
+    created_at: user.createdAt.toISOString(),
   };
 }
 
@@ -48,9 +53,15 @@ export class UsersService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly passwords: PasswordHasher,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(username: string, password: string, profile: UserProfile = {}): Promise<UserEntity> {
+  async create(
+    username: string,
+    password: string,
+    profile: UserProfile = {},
+    by: AuditActor = CLI_ACTOR,
+  ): Promise<UserEntity> {
     if (
       profile.email !== undefined &&
       (profile.email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(profile.email))
@@ -79,8 +90,29 @@ export class UsersService {
       name: name ?? null,
       createdAt: new Date(),
     });
-    await this.users.insert(user);
+    await this.audit.inTransaction(
+      (manager) => manager.insert(UserEntity, user),
+      () => ({
+        type: 'user.created',
+        actor: by.actor,
+        ip: by.ip,
+        subject: `user:${user.id}`,
+        details: { username },
+      }),
+    );
     return user;
+  }
+
+  /** Oldest first, keyset-paginated on (created_at, id). */
+  async listPage(query: PageQuery, defaultLimit = 50): Promise<Page<UserView>> {
+    const limit = query.limit ?? defaultLimit;
+    const after = query.cursor === undefined ? undefined : decodePageCursor(query.cursor);
+    const rows = await this.users.find({
+      where: after ? [{ createdAt: MoreThan(after.at) }, { createdAt: Equal(after.at), id: MoreThan(after.key) }] : {},
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit + 1,
+    });
+    return toPage(rows, limit, toUserView, (row) => ({ at: row.createdAt, key: row.id }));
   }
 
   findById(id: string): Promise<UserEntity | null> {
@@ -92,9 +124,34 @@ export class UsersService {
   }
 
   /** Deletes a user with their notes, consents, codes and tokens (ON DELETE CASCADE). */
-  async delete(username: string): Promise<void> {
-    const result = await this.users.delete({ username });
-    if (!result.affected) throw OAuthError.invalidRequest(`unknown user '${username}'`);
+  async delete(username: string, by: AuditActor = CLI_ACTOR): Promise<void> {
+    const user = username.length <= 100 ? await this.users.findOneBy({ username }) : null;
+    if (!user) throw OAuthError.invalidRequest(`unknown user '${username}'`);
+    await this.deleteUser(user, by);
+  }
+
+  /** The same by id (the admin API's handle); false when there is no such user. */
+  async deleteById(id: string, by: AuditActor = CLI_ACTOR): Promise<boolean> {
+    const user = id.length <= 36 ? await this.users.findOneBy({ id }) : null;
+    if (!user) return false;
+    await this.deleteUser(user, by);
+    return true;
+  }
+
+  private async deleteUser(user: UserEntity, by: AuditActor): Promise<void> {
+    await this.audit.inTransaction(
+      async (manager) => {
+        const result = await manager.delete(UserEntity, { id: user.id });
+        if (!result.affected) throw OAuthError.invalidRequest(`unknown user '${user.username}'`);
+      },
+      () => ({
+        type: 'user.deleted',
+        actor: by.actor,
+        ip: by.ip,
+        subject: `user:${user.id}`,
+        details: { username: user.username },
+      }),
+    );
   }
 
   /**

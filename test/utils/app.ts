@@ -39,6 +39,8 @@ const TEST_DEFAULTS = {
   RATE_LIMIT_ENABLED: 'false',
   PASSWORD_HASH_MEMORY_KIB: '7168',
   PASSWORD_HASH_ITERATIONS: '1',
+  // The metrics listener stays off unless a spec turns it on (test/metrics.e2e-spec.ts).
+  METRICS_PORT: '0',
 };
 
 /** Boots the real AppModule (or options.module) with the real migrations on a fresh database. */

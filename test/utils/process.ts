@@ -61,7 +61,8 @@ export function spawnTollgate(
   const name = options.name ?? entry;
   const child = spawn(process.execPath, [...scriptOf(entry), ...(options.args ?? [])], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TS_NODE_SWC: 'true', ...options.env },
+    // No metrics listener unless a spec asks for one: several spawned servers would share its port.
+    env: { PATH: process.env.PATH ?? '', TS_NODE_SWC: 'true', METRICS_PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { limitsConfig } from '../../config/limits.config';
+import { Metrics } from '../../metrics/metrics.service';
 import { OAuthError } from '../oauth/oauth.error';
 import { AttemptLimiter, LimitDecision } from './attempt-limiter.service';
 import { RequestRateLimiter } from './request-rate-limiter.service';
@@ -46,14 +47,20 @@ export class Throttle {
     private readonly attempts: AttemptLimiter,
     private readonly requests: RequestRateLimiter,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The first budget already spent, if any (for callers that answer with a page, not an OAuth error). */
   firstBlocked(budgets: readonly FailureBudget[]): LimitDecision | undefined {
     if (!this.limits.isEnabled) return undefined;
-    return budgets
-      .map((budget) => this.attempts.check(budget.key, budget.limit, budget.windowSeconds))
-      .find((decision) => decision.isBlocked);
+    for (const budget of budgets) {
+      const decision = this.attempts.check(budget.key, budget.limit, budget.windowSeconds);
+      if (decision.isBlocked) {
+        this.metrics.rateLimited(limiterOf(budget.key));
+        return decision;
+      }
+    }
+    return undefined;
   }
 
   /** Throws 429 `temporarily_unavailable` with Retry-After when any budget is spent. */
@@ -104,7 +111,9 @@ export class Throttle {
   /** Counts one request under `key` unless it is over `limit` per `windowSeconds` (then it is blocked). */
   hit(key: string, limit: number, windowSeconds: number): LimitDecision {
     if (!this.limits.isEnabled) return { isBlocked: false, retryAfterSeconds: 0 };
-    return this.requests.hit(key, limit, windowSeconds);
+    const decision = this.requests.hit(key, limit, windowSeconds);
+    if (decision.isBlocked) this.metrics.rateLimited(limiterOf(key));
+    return decision;
   }
 
   /** `hit`, throwing 429 `temporarily_unavailable` with Retry-After when over the limit. */
@@ -112,6 +121,12 @@ export class Throttle {
     const decision = this.hit(key, limit, windowSeconds);
     if (decision.isBlocked) throw tooMany(description, decision);
   }
+}
+
+/** The limiter a counter belongs to: the purpose part of its key (see throttleKey). */
+export function limiterOf(key: string): string {
+  const colon = key.indexOf(':');
+  return colon < 0 ? key : key.slice(0, colon);
 }
 
 function tooMany(description: string, decision: LimitDecision): OAuthError {

@@ -7,6 +7,7 @@ import { Resources1764410000000 } from './1764410000000-Resources';
 import { ClientRegistration1764420000000 } from './1764420000000-ClientRegistration';
 import { OpenIdConnect1764430000000 } from './1764430000000-OpenIdConnect';
 import { MachineIdentity1764440000000 } from './1764440000000-MachineIdentity';
+import { AuditEvents1764450000000 } from './1764450000000-AuditEvents';
 
 /** Every migration, oldest first; the app and the TypeORM CLI run this same list. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ClientRegistration1764420000000,
   OpenIdConnect1764430000000,
   MachineIdentity1764440000000,
+  AuditEvents1764450000000,
 ];

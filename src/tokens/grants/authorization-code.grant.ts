@@ -81,6 +81,7 @@ export class AuthorizationCodeGrant implements Grant<AuthorizationCodeParameters
           authentication: record.authTime ? { authTime: record.authTime, sid: record.sid, nonce: record.nonce } : null,
         });
       },
+      'authorization_code.reuse_detected',
     );
   }
 

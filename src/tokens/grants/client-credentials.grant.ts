@@ -37,7 +37,7 @@ export class ClientCredentialsGrant implements Grant<ClientCredentialsParameters
   async handle(client: ClientEntity, parameters: ClientCredentialsParametersDto): Promise<TokenResponseDto> {
     if (client.isPublic) throw new OAuthError('unauthorized_client', 'A public client cannot use client_credentials');
     // RFC 8707 §2: omitted, the default resource.
-    const resources = await this.resources.resolve(client, parameters.resource);
+    const resources = await this.resources.resolveForClient(client, parameters.resource);
     const scope = this.resources.scopeFor(resources, client.scope, parameters.scope);
     // RFC 6749 §4.4.3: a refresh token SHOULD NOT be included.
     return this.issuer.issueClientAccessToken(client.clientId, scope, resources);

@@ -56,7 +56,10 @@ export class PasswordGrant implements Grant<PasswordParametersDto> {
     const resources = await this.resources.resolve(client, parameters.resource);
     const scope = this.resources.scopeFor(resources, client.scope, parameters.scope);
     // RFC 6749 §4.3.2: the server MUST protect this endpoint against brute force attacks.
-    const attempt = await this.signIn.attempt(parameters.username, parameters.password, context.remoteAddress);
+    const attempt = await this.signIn.attempt(parameters.username, parameters.password, context.remoteAddress, {
+      method: 'password_grant',
+      clientId: client.clientId,
+    });
     if (attempt.kind === 'throttled') {
       throw OAuthError.tooMany('Too many failed sign-in attempts', attempt.decision.retryAfterSeconds);
     }

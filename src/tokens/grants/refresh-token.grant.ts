@@ -65,6 +65,7 @@ export class RefreshTokenGrant implements Grant<RefreshTokenParametersDto> {
           authentication: record.authTime ? { authTime: record.authTime, sid: record.sid } : null,
         });
       },
+      'refresh_token.reuse_detected',
     );
   }
 }

@@ -22,6 +22,13 @@ export class RequestedResources {
     return resolution.resources;
   }
 
+  /** RFC 6749 §4.4: the resources of a client-credentials token, which alone may be client-credentials-only ones. */
+  async resolveForClient(client: Pick<ClientEntity, 'resources'>, requested: readonly string[] | undefined) {
+    const resolution = await resolveResourceIndicators(this.catalog, client, requested, undefined, true);
+    if ('problem' in resolution) throw OAuthError.invalidTarget(resolution.problem);
+    return resolution.resources;
+  }
+
   /** An authorization from before resources were recorded was for the default resource. */
   grantedOf(granted: readonly string[] | null): readonly string[] {
     return granted ?? [this.catalog.defaultResource];

@@ -3,6 +3,8 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
+import { AuditService } from '../../audit/audit.service';
+import { AuditActor, CLI_ACTOR } from '../../audit/audit-events';
 import { appConfig } from '../../config/app.config';
 import { oauthConfig } from '../../config/oauth.config';
 import { KeyEncryption } from './key-encryption';
@@ -56,6 +58,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
     @Inject(appConfig.KEY) private readonly settings: Pick<ConfigType<typeof appConfig>, 'isProduction'>,
+    private readonly audit: AuditService,
   ) {
     this.encryption = new KeyEncryption(oauth.keyEncryptionSecret);
     this.reloadIntervalMs = oauth.signingKeyRefreshSeconds * 1000;
@@ -87,12 +90,22 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Makes a new key the signing key; older keys keep verifying until their tokens expire. */
-  async rotate(): Promise<string> {
+  async rotate(by: AuditActor = CLI_ACTOR): Promise<string> {
     const next = this.generate();
-    await this.repository.manager.transaction(async (manager) => {
-      await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: next.createdAt });
-      await manager.insert(SigningKeyEntity, next);
-    });
+    await this.audit.inTransaction(
+      async (manager) => {
+        await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: next.createdAt });
+        await manager.insert(SigningKeyEntity, next);
+      },
+      // The key id (a public-key thumbprint), never key material.
+      () => ({
+        type: 'key.rotated',
+        actor: by.actor,
+        ip: by.ip,
+        subject: `key:${next.kid}`,
+        details: { alg: next.alg },
+      }),
+    );
     await this.reload();
     return next.kid;
   }
