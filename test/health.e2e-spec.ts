@@ -78,6 +78,10 @@ describe('GET /docs', () => {
       'GET /oauth/jwks': [API_TAGS.Discovery],
       'GET /health': [API_TAGS.Operations],
       'GET /api/me': [API_TAGS.SampleApi],
+      'GET /oauth/userinfo': [API_TAGS.OpenIdConnect],
+      'GET /.well-known/openid-configuration': [API_TAGS.Discovery],
+      'POST /oauth/register': [API_TAGS.ClientRegistration],
+      'POST /admin/clients': [API_TAGS.Admin],
     });
     const authorize = res.body.paths['/oauth/authorize'].get;
     expect(authorize.summary).toMatch(/browser/);

@@ -6,6 +6,7 @@ export const API_TAGS = {
   Introspection: 'Introspection',
   Revocation: 'Revocation',
   ClientRegistration: 'Client registration',
+  OpenIdConnect: 'OpenID Connect',
   Discovery: 'Discovery',
   ProtectedResource: 'Protected resource',
   SampleApi: 'Sample API',
@@ -23,6 +24,8 @@ export const API_TAG_DESCRIPTIONS: Record<(typeof API_TAGS)[keyof typeof API_TAG
   Introspection: 'Is this token active, and what does it carry? (RFC 7662)',
   Revocation: 'Revoke an access or refresh token (RFC 7009)',
   'Client registration': 'Clients that register themselves (RFC 7591) and manage their registration (RFC 7592)',
+  'OpenID Connect':
+    'UserInfo (OpenID Connect Core §5.3) and RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0)',
   Discovery: 'Server metadata (RFC 8414) and the signing keys (RFC 7517)',
   'Protected resource': 'Metadata of the resources this server hosts (RFC 9728)',
   'Sample API': 'A sample REST API protected by bearer tokens (RFC 6750)',

@@ -9,7 +9,7 @@ import { EndSessionService } from './end-session.service';
 import { renderLogoutPage } from './views/logout.view';
 
 /** OpenID Connect RP-Initiated Logout 1.0 §2: the end_session_endpoint, by GET or form POST. */
-@ApiTags(API_TAGS.Authorization)
+@ApiTags(API_TAGS.OpenIdConnect)
 @UseGuards(ThrottlerGuard)
 @Controller('oauth/logout')
 export class EndSessionController {

@@ -21,7 +21,7 @@ import { USERINFO_RESOURCE } from './userinfo.resource';
  * resource server cannot replay the tokens it receives here unless they were issued for UserInfo too
  * (MCP: no token passthrough).
  */
-@ApiTags(API_TAGS.Authorization)
+@ApiTags(API_TAGS.OpenIdConnect)
 @ApiBearerAuth()
 @Controller('oauth/userinfo')
 @ForResource(USERINFO_RESOURCE)
