@@ -196,19 +196,24 @@ describe('RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
       return fields;
     }
 
-    it('asks when there is no hint; client_id with a registered URI redirects after the user confirms', async () => {
+    it('R2-18: client_id alone never earns a redirect, even to a registered URI; without one it asks', async () => {
       const browser = new TestBrowser(t);
       await signInWithIdToken(browser, alice);
-      const page = await browser.get(
+      const refused = await browser.get(
         logoutPath({ client_id: rp.clientId, post_logout_redirect_uri: SIGNED_OUT_URI, state: 'abc' }),
       );
+      expect(refused.status).toBe(400);
+      expectNoRedirect(refused);
+      expect(refused.text).toContain('id_token_hint');
+      expect(await hasSession(t, browser)).toBe(true);
+
+      const page = await browser.get(logoutPath({ client_id: rp.clientId }));
       const fields = await confirmationOf(page);
       expect(page.text).toContain('Relying party');
       expect(await hasSession(t, browser)).toBe(true);
       const done = await browser.postForm('/oauth/logout', fields);
-      expect(done.status).toBe(303);
-      expect(done.headers.location).toBe(`${SIGNED_OUT_URI}?state=abc`);
-      expect(browser.sessionCookie).toBeUndefined();
+      expect(done.headers.location ?? '').not.toContain(SIGNED_OUT_URI);
+      expect(await hasSession(t, browser)).toBe(false);
     });
 
     it('asks when the hint names another user’s session', async () => {

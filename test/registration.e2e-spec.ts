@@ -328,6 +328,55 @@ describe('client registration (RFC 7591 / RFC 7592), REGISTRATION=token', () => 
       expect(res.body).toEqual(withoutSecret);
     });
 
+    it("a PUT can neither lift what an operator restricted nor drop the client's keys (§2.2)", async () => {
+      const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', use: 'sig' }] };
+      const client = await registered({
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks,
+      });
+      expect(client).toMatchObject({ jwks });
+      // The operator restricts it to the sample API (RFC 8707).
+      await t.get(ClientsService).update(client.client_id, { resources: [`${ISSUER}/api`] }, undefined, true);
+      const put = (metadata: Record<string, unknown>) =>
+        request(t.server)
+          .put(pathOf(client))
+          .set('authorization', `Bearer ${client.registration_access_token}`)
+          .send({ client_id: client.client_id, grant_types: ['client_credentials'], redirect_uris: [], ...metadata });
+      // Full replacement without keys: refused, nothing changed (the old token still works).
+      expectMetadataError(await put({ token_endpoint_auth_method: 'private_key_jwt' }), 'invalid_client_metadata');
+      const renamed = await put({ token_endpoint_auth_method: 'private_key_jwt', jwks, client_name: 'Renamed' });
+      expect(renamed.status).toBe(200);
+      const stored = await t.get(ClientsService).getById(client.client_id);
+      expect(stored.resources).toEqual([`${ISSUER}/api`]);
+      expect(stored.name).toBe('Renamed');
+      expect(JSON.parse(stored.jwks as string)).toEqual(jwks);
+    });
+
+    it('offers a self-registered client the everyday grants only', async () => {
+      for (const grantType of ['password', 'implicit', 'urn:ietf:params:oauth:grant-type:token-exchange']) {
+        const res = await register(t, { redirect_uris: [REDIRECT_URI], grant_types: [grantType] }, await issueToken());
+        expectMetadataError(res, 'invalid_client_metadata');
+      }
+    });
+
+    it('spends no initial-token use on metadata refused by any check (keys included)', async () => {
+      const token = await issueToken({ maxUses: 1 });
+      const bad = await register(
+        t,
+        {
+          grant_types: ['client_credentials'],
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA', d: 'AAAA' }] },
+        },
+        token,
+      );
+      expectMetadataError(bad, 'invalid_client_metadata');
+      expect((await register(t, { redirect_uris: [REDIRECT_URI] }, token)).status).toBe(201);
+    });
+
     it('updates the metadata and rotates the registration access token (§2.2)', async () => {
       const client = await registered();
       const res = await request(t.server)

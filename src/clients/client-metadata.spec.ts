@@ -63,7 +63,6 @@ describe('client metadata (RFC 7591 §2)', () => {
     [{ logo_uri: 'http://app.example/logo.png' }],
     [{ client_uri: 'https://user:pw@app.example' }],
     [{ tos_uri: 'not a url' }],
-    [{ scope: 'profile admin' }],
     [{ response_types: ['code', 'token'] }],
     [{ grant_types: ['client_credentials'], response_types: ['code'] }],
     [{ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [] }, jwks_uri: 'https://app.example/jwks' }],

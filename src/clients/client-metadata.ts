@@ -14,9 +14,6 @@ import { OAuthError } from '../common/oauth/oauth.error';
 import type { ClientMetadata } from './client.entity';
 import type { NewClient } from './clients.service';
 
-/** Scopes never granted to a client that registered itself (PRODUCT.md: the admin API is for operators). */
-export const OPERATOR_ONLY_SCOPES: ReadonlySet<string> = new Set(['admin']);
-
 /**
  * RFC 7591 §2 client metadata as sent to /oauth/register or served in a Client ID Metadata
  * Document. Types and bounds only; the rules (redirect URIs, grants, methods, scopes) are
@@ -200,8 +197,6 @@ export function newClientFromMetadata(metadata: ClientMetadataDto, rules: Metada
   const authMethod = metadata.token_endpoint_auth_method ?? rules.defaultAuthMethod;
 
   const scopes = metadata.scope?.split(' ').filter((scope) => scope !== '');
-  const refused = scopes?.find((scope) => OPERATOR_ONLY_SCOPES.has(scope));
-  if (refused) throw new OAuthError('invalid_client_metadata', `scope '${refused}' cannot be registered by a client`);
 
   const kept: ClientMetadata = {
     ...(metadata.client_uri !== undefined ? { client_uri: metadata.client_uri } : {}),

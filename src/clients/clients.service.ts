@@ -14,7 +14,6 @@ import { GrantRegistry } from '../tokens/grants/grant.registry';
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
 import { ClientEntity, ClientMetadata, MAX_CLIENT_ID_LENGTH, RegistrationType } from './client.entity';
 import { checkClientJwks, ClientJwksError, jwksUriProblem } from './client-jwks';
-import { OPERATOR_ONLY_SCOPES } from './client-metadata';
 import { redirectUriProblem } from './redirect-uri';
 
 const SELECT_CLIENT =
@@ -246,10 +245,7 @@ export class ClientsService {
     event: 'client.created' | 'client.registered',
     isOperator: boolean,
   ): Promise<{ client: ClientEntity; clientSecret?: string }> {
-    const client = this.buildClient(input);
-    if (!isOperator) this.refuseOperatorScopes(client.scope);
-    client.resources = await this.checkResources(input.resources);
-    await this.checkClientKeys(client, input);
+    const client = await this.checked(input, isOperator);
     const clientSecret = this.usesSecret(client) ? randomToken(32) : undefined;
     client.secretHash = clientSecret ? sha256Hex(clientSecret) : null;
     await this.audit.inTransaction(
@@ -267,8 +263,20 @@ export class ClientsService {
   }
 
   /** Checks a new client's metadata as `create` would, without storing anything. */
-  check(input: NewClient): void {
-    this.buildClient(input);
+  async check(input: NewClient): Promise<void> {
+    await this.checked(input, false);
+  }
+
+  /**
+   * Every rule a client passes before it is stored, on every path (CLI, admin API, RFC 7591/7592,
+   * metadata documents): its metadata, operator-only scopes, resources and keys.
+   */
+  private async checked(input: NewClient, isOperator: boolean): Promise<ClientEntity> {
+    const client = this.buildClient(input);
+    if (!isOperator) this.refuseOperatorScopes(client.scope);
+    client.resources = await this.checkResources(input.resources);
+    await this.checkClientKeys(client, input);
+    return client;
   }
 
   /**
@@ -282,12 +290,15 @@ export class ClientsService {
     registrationTokenHash: string,
     by: AuditActor,
   ): Promise<{ client: ClientEntity; clientSecret?: string }> {
-    const client = this.buildClient({
-      ...input,
-      clientId: current.clientId,
-      registrationType: current.registrationType,
-    });
-    client.resources = await this.checkResources(input.resources);
+    const client = await this.checked(
+      { ...input, clientId: current.clientId, registrationType: current.registrationType },
+      false,
+    );
+    // What only an operator set stays as it was: a client cannot lift its own restrictions (RFC 8707
+    // resources) or exemptions, nor drop its post-logout URIs, by replacing its metadata.
+    client.resources = current.resources;
+    client.isPkceExempt = current.isPkceExempt;
+    client.postLogoutRedirectUris = current.postLogoutRedirectUris;
     const clientSecret = this.usesSecret(client) && current.secretHash === null ? randomToken(32) : undefined;
     client.secretHash = this.usesSecret(client) ? (clientSecret ? sha256Hex(clientSecret) : current.secretHash) : null;
     client.createdAt = current.createdAt;
@@ -599,6 +610,11 @@ export class ClientsService {
     if (descriptors.some((grant) => grant === undefined) || grantTypes.length === 0) {
       throw metadataError(`grant_types must be drawn from ${this.grants.registrableGrantTypes.join(', ')}`);
     }
+    // PRODUCT.md: a self-registered client gets the everyday grants only; the password grant,
+    // implicit and token exchange are an operator's decision (RFC 9700 §2.4, RFC 8693 §5).
+    const selfRegistered = (input.registrationType ?? 'operator') !== 'operator';
+    const reserved = descriptors.find((grant) => selfRegistered && grant?.isSelfRegistrable !== true);
+    if (reserved) throw metadataError(`grant_types: ${reserved.grantType} is not available to self-registered clients`);
     // RFC 6749 §4.4: e.g. client credentials only for confidential clients.
     const closed = descriptors.find((grant) => isPublic && grant?.isPublicClientAllowed === false);
     if (closed) throw metadataError(`a public client cannot use ${closed.grantType}`);
@@ -629,10 +645,9 @@ export class ClientsService {
     if (unknownScopes.length > 0) throw metadataError(`unknown scope: ${unknownScopes.join(' ')}`);
 
     const registrationType = input.registrationType ?? 'operator';
-    // PRODUCT.md: a client that registered itself never gets an operator-only scope, even by default.
-    const grantable =
-      registrationType === 'operator' ? scopes : scopes.filter((scope) => !OPERATOR_ONLY_SCOPES.has(scope));
-    if (grantable.length === 0) throw metadataError('scope must name at least one scope a client may register');
+    // PRODUCT.md: a client that registered itself never gets an operator-only scope (`admin`).
+    if (registrationType !== 'operator') this.refuseOperatorScopes(formatScope(scopes));
+    const grantable = scopes;
 
     const now = new Date();
     return Object.assign(new ClientEntity(), {

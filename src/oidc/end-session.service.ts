@@ -134,8 +134,10 @@ export class EndSessionService {
     if (redirectUri === undefined) return { hint, client, redirectUri: null, state: null };
     // §3: never redirect to a URI the client did not register, nor for an unidentified client
     // (SECURITY-CASES R2-18); the error is shown here, never sent to the URI.
-    if (!client) {
-      return { problem: 'A post_logout_redirect_uri needs an id_token_hint or a client_id naming its client.' };
+    // SECURITY-CASES R2-18 is stricter than §3 (which also accepts client_id alone): only an ID token
+    // this server issued to the client proves the request comes from it, so no hint, no redirect.
+    if (!hint || !client) {
+      return { problem: 'A post_logout_redirect_uri needs the id_token_hint of the client it belongs to.' };
     }
     if (!(client.postLogoutRedirectUris ?? []).includes(redirectUri)) {
       return { problem: 'The post_logout_redirect_uri is not registered for this client.' };

@@ -96,7 +96,7 @@ export class RegistrationService {
       registrationType: 'dynamic' as const,
       registrationTokenHash: sha256Hex(registrationToken),
     };
-    this.clients.check(checked);
+    await this.clients.check(checked);
     if (initialToken !== undefined) await this.tokens.consume(initialToken);
     const { client, clientSecret } = await this.clients.create(
       checked,
@@ -182,6 +182,9 @@ export class RegistrationService {
       ],
       token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       scope: client.scope,
+      // RFC 7591 §3.2.1: every registered metadata field comes back, keys included.
+      ...(client.jwks !== null ? { jwks: JSON.parse(client.jwks) as object } : {}),
+      ...(client.jwksUri !== null ? { jwks_uri: client.jwksUri } : {}),
       ...metadata,
       ...(issued.registrationToken ? { registration_access_token: issued.registrationToken } : {}),
       registration_client_uri: `${this.oauth.baseUrl}/oauth/register/${encodeURIComponent(client.clientId)}`,

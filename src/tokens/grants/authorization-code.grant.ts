@@ -36,6 +36,7 @@ export class AuthorizationCodeGrant implements Grant<AuthorizationCodeParameters
   readonly parameters = AuthorizationCodeParametersDto;
   readonly isPublicClientAllowed = true;
   readonly usesRedirectUri = true;
+  readonly isSelfRegistrable = true;
   readonly isEnabled = true;
 
   constructor(

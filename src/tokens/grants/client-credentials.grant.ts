@@ -27,6 +27,7 @@ export class ClientCredentialsGrant implements Grant<ClientCredentialsParameters
   // RFC 6749 §4.4: the client credentials grant type MUST only be used by confidential clients.
   readonly isPublicClientAllowed = false;
   readonly usesRedirectUri = false;
+  readonly isSelfRegistrable = true;
   readonly isEnabled = true;
 
   constructor(

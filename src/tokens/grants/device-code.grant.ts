@@ -31,6 +31,7 @@ export class DeviceCodeGrant implements Grant<DeviceCodeParametersDto> {
   // RFC 8628 §3.4: devices are usually public clients (client_id only, RFC 6749 §3.2.1).
   readonly isPublicClientAllowed = true;
   readonly usesRedirectUri = false;
+  readonly isSelfRegistrable = true;
   readonly isEnabled = true;
 
   constructor(

@@ -11,6 +11,8 @@ export interface GrantTypeDescriptor {
   readonly usesRedirectUri: boolean;
   /** False when the operator has not enabled the grant; it is then neither offered nor accepted. */
   readonly isEnabled: boolean;
+  /** Whether a client that registered itself (RFC 7591, metadata documents) may use it. */
+  readonly isSelfRegistrable?: boolean;
 }
 
 /** What a grant may know of the request besides its parameters and the authenticated client. */

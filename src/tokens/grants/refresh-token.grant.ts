@@ -30,6 +30,7 @@ export class RefreshTokenGrant implements Grant<RefreshTokenParametersDto> {
   readonly parameters = RefreshTokenParametersDto;
   readonly isPublicClientAllowed = true;
   readonly usesRedirectUri = false;
+  readonly isSelfRegistrable = true;
   readonly isEnabled = true;
 
   constructor(
