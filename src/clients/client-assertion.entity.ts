@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { timestampColumn } from '../database/columns';
-import { ClientEntity } from './client.entity';
+import { ClientEntity, MAX_CLIENT_ID_LENGTH } from './client.entity';
 
 /**
  * A client assertion already accepted (RFC 7523 §3 item 7: `jti` single use), kept until the
@@ -13,7 +13,7 @@ export class ClientAssertionEntity {
   id: string;
 
   @Index('idx_client_assertions_client')
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: MAX_CLIENT_ID_LENGTH })
   clientId: string;
 
   @Index('idx_client_assertions_expires')

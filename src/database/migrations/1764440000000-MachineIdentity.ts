@@ -1,6 +1,9 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { cascadeForeignKey, ColumnKit } from '../migration-helpers';
 
+/** Client ids as widened by ClientRegistration1764420000000 (URLs of metadata documents). */
+const CLIENT_ID_LENGTH = 255;
+
 /**
  * private_key_jwt (RFC 7523 §2.2): each client's public keys, by value or by URL, and the `jti` of
  * every client assertion accepted until it expires (single use across instances).
@@ -15,7 +18,7 @@ export class MachineIdentity1764440000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'client_assertions',
-        columns: [c.string('id', 64, { primary: true }), c.string('client_id', 64), c.timestamp('expires_at')],
+        columns: [c.string('id', 64, { primary: true }), c.string('client_id', CLIENT_ID_LENGTH), c.timestamp('expires_at')],
         indices: [
           new TableIndex({ name: 'idx_client_assertions_client', columnNames: ['client_id'] }),
           new TableIndex({ name: 'idx_client_assertions_expires', columnNames: ['expires_at'] }),
