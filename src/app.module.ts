@@ -14,11 +14,13 @@ import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
-import { builtInResources, PROTECTED_APIS, ProtectedApi } from './protected-apis';
+import { builtInResources, PROTECTED_APIS, ProtectedApi, protectedApiModule } from './protected-apis';
 import { RegistrationModule } from './registration/registration.module';
+import { RegistrationEndpointsModule } from './registration/registration-endpoints.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsServerModule } from './metrics/metrics-server.module';
 import { TokensModule } from './tokens/tokens.module';
+import { TokenEndpointsModule } from './tokens/token-endpoints.module';
 import { UsersModule } from './users/users.module';
 import { OidcModule } from './oidc/oidc.module';
 
@@ -39,11 +41,13 @@ export function appModuleMetadata(apis: readonly ProtectedApi[]): ModuleMetadata
       ResourcesModule,
       UsersModule,
       TokensModule,
+      TokenEndpointsModule,
       ConsentModule,
       DiscoveryModule,
       OidcModule,
       RegistrationModule,
-      ...apis.map((api) => api.module),
+      RegistrationEndpointsModule,
+      ...apis.map(protectedApiModule),
       HealthModule,
       MaintenanceModule,
       MetricsServerModule,

@@ -23,7 +23,6 @@ import { LoginService } from './login.service';
 import { LoginSessionEntity } from './login-session.entity';
 import { PageBranding } from './page-branding';
 import { SessionCookie } from './session-cookie';
-import { SessionCleanupService } from './session-cleanup.service';
 import { SessionsService } from './sessions.service';
 
 /**
@@ -56,10 +55,9 @@ import { SessionsService } from './sessions.service';
     InteractionService,
     LoginService,
     AccountService,
-    SessionCleanupService,
     DeviceVerificationService,
     PageBranding,
   ],
-  exports: [ConsentService, SessionCleanupService, SessionsService, SessionCookie],
+  exports: [ConsentService, SessionsService, SessionCookie],
 })
 export class ConsentModule {}

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createConnection } from 'mysql2/promise';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config';
 import { DatabaseLogger } from './database-logger';
@@ -71,6 +70,8 @@ export class DatabaseOpenError extends Error {
  */
 export async function detectMysqlFlavor(db: DatabaseConfig): Promise<MysqlFlavor> {
   const { host, port, user, password, database } = parseMysqlUrl(db.url);
+  // Loaded here: a SQLite server (and the admin CLI) never pays for the MySQL client.
+  const { createConnection } = await import('mysql2/promise');
   const connection = await createConnection({ host, port, user, password, connectTimeout: db.connectTimeoutMs }).catch(
     (error: unknown) => {
       throw new DatabaseOpenError(describeDatabase(db.url), error);

@@ -4,14 +4,12 @@ import { ClientsModule } from '../clients/clients.module';
 import { RegistrationTokenEntity } from './registration-token.entity';
 import { RegisteredClientsCleanup } from './registered-clients-cleanup.service';
 import { RegistrationTokensService } from './registration-tokens.service';
-import { RegistrationController } from './registration.controller';
 import { RegistrationService } from './registration.service';
 
 /** Clients that register themselves: RFC 7591 registration, RFC 7592 management, initial access tokens. */
 @Module({
   imports: [TypeOrmModule.forFeature([RegistrationTokenEntity]), ClientsModule],
-  controllers: [RegistrationController],
   providers: [RegistrationService, RegistrationTokensService, RegisteredClientsCleanup],
-  exports: [RegistrationTokensService, RegisteredClientsCleanup],
+  exports: [RegistrationService, RegistrationTokensService, RegisteredClientsCleanup],
 })
 export class RegistrationModule {}

@@ -9,7 +9,6 @@ import { AccessTokenStore } from './access-token-store.service';
 import { AccessTokenVerifier } from './access-token-verifier.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
-import { DeviceAuthorizationController } from './device/device-authorization.controller';
 import { DeviceAuthorizationEntity } from './device/device-authorization.entity';
 import { DeviceAuthorizationService } from './device/device-authorization.service';
 import { DeviceCodesService } from './device/device-codes.service';
@@ -22,18 +21,15 @@ import { GrantRegistry } from './grants/grant.registry';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TokenExchangeGrant } from './grants/token-exchange.grant';
-import { IntrospectionController } from './introspection.controller';
 import { IntrospectionService } from './introspection.service';
 import { KeysService } from './keys/keys.service';
 import { SigningKeyEntity } from './keys/signing-key.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
-import { RevocationController } from './revocation.controller';
 import { RevocationService } from './revocation.service';
 import { TokenCleanupService } from './token-cleanup.service';
 import { TokenIssuer } from './token-issuer.service';
 import { IdTokenService } from './id-token.service';
-import { JwksController, TokenController } from './token.controller';
 import { TokenService } from './token.service';
 import { RedemptionService } from './redemption.service';
 import { RequestedResources } from './grants/requested-resources';
@@ -76,13 +72,6 @@ const SHARED_SERVICES = [
     forwardRef(() => ClientsModule),
     UsersModule,
   ],
-  controllers: [
-    TokenController,
-    JwksController,
-    IntrospectionController,
-    RevocationController,
-    DeviceAuthorizationController,
-  ],
   providers: [
     ...SHARED_SERVICES,
     RedemptionService,
@@ -95,6 +84,7 @@ const SHARED_SERVICES = [
     RevocationService,
     DeviceAuthorizationService,
   ],
-  exports: SHARED_SERVICES,
+  // The endpoints' services too: their controllers live in TokenEndpointsModule (the HTTP app only).
+  exports: [...SHARED_SERVICES, TokenService, IntrospectionService, RevocationService, DeviceAuthorizationService],
 })
 export class TokensModule {}

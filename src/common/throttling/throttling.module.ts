@@ -6,10 +6,16 @@ import { RateLimitEntity } from './rate-limit.entity';
 import type { ConfigType } from '@nestjs/config';
 import { limitsConfig } from '../../config/limits.config';
 import { DatabaseRateLimitStore, RateLimitStore } from './rate-limit.store';
-import { RedisRateLimitStore } from './redis-rate-limit.store';
+import type { RedisRateLimitStore } from './redis-rate-limit.store';
 import { SharedThrottlerStorage } from './shared-throttler.storage';
 import { RequestRateLimiter } from './request-rate-limiter.service';
 import { Throttle } from './throttle.service';
+
+/** The Redis store and its client, loaded only when configured (a SQLite server and the CLI skip ioredis). */
+function loadRedisStore(): typeof RedisRateLimitStore {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use
+  return (require('./redis-rate-limit.store') as typeof import('./redis-rate-limit.store')).RedisRateLimitStore;
+}
 
 @Global()
 @Module({
@@ -24,7 +30,7 @@ import { Throttle } from './throttle.service';
       provide: RateLimitStore,
       inject: [limitsConfig.KEY, DatabaseRateLimitStore],
       useFactory: (limits: ConfigType<typeof limitsConfig>, database: DatabaseRateLimitStore) =>
-        limits.store === 'redis' ? new RedisRateLimitStore(limits.redisUrl) : database,
+        limits.store === 'redis' ? new (loadRedisStore())(limits.redisUrl) : database,
     },
   ],
   exports: [AttemptLimiter, RateLimitStore, RequestRateLimiter, Throttle, SharedThrottlerStorage],
