@@ -1,6 +1,5 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { BearerAuthGuard } from '../resource-server/bearer-auth.guard';
@@ -54,8 +53,7 @@ export class McpController {
         scope: [...new Set([...principal.scopes, ...missing])].join(' '),
       }).forResource((request as unknown as { servedResource: { metadataUrl: string } }).servedResource.metadataUrl);
     }
-    const server = this.tools.serverFor({ ...principal, userId: principal.userId as string });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const { server, transport } = this.tools.open({ ...principal, userId: principal.userId as string });
     reply.hijack();
     reply.raw.on('close', () => {
       void transport.close();
