@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
+import { jwtVerify } from 'jose';
 import type { EntityManager } from 'typeorm';
 import type { oauthConfig } from '../config/oauth.config';
 import type { AccessTokenClaims } from './access-token-claims';
@@ -15,7 +16,6 @@ function setup() {
   const jwt = new JwtService({});
   const signer = new AccessTokenSigner(
     keys as unknown as KeysService,
-    jwt,
     {
       issuer: 'http://localhost:3000',
       resourceAudience: 'http://localhost:3000/api',
@@ -23,7 +23,7 @@ function setup() {
     } as ConfigType<typeof oauthConfig>,
     store as unknown as AccessTokenStore,
   );
-  return { signer, store, jwt, publicKey };
+  return { signer, store, jwt, publicKey, privateKey };
 }
 
 describe(AccessTokenSigner.name, () => {
@@ -47,6 +47,42 @@ describe(AccessTokenSigner.name, () => {
       exp: claims.iat + 600,
     });
     expect(issued).toMatchObject({ expiresIn: 600, expiresAt: new Date(claims.exp * 1000) });
+  });
+
+  it('signs the same header and claims bytes as @nestjs/jwt, verified by @nestjs/jwt and jose', async () => {
+    const { signer, jwt, publicKey, privateKey } = setup();
+    const issued = await signer.issue({
+      clientId: 'client-abc',
+      userId: null,
+      scope: 'profile notes:read',
+      grantId: null,
+      audience: ['https://a.example/api', 'https://b.example/api'],
+    });
+    const [header, payload, signature] = issued.accessToken.split('.');
+    const claims = jwt.decode<AccessTokenClaims>(issued.accessToken);
+    const reference = jwt.sign(claims, {
+      privateKey,
+      algorithm: 'ES256',
+      header: { alg: 'ES256', typ: 'at+jwt', kid: 'k1' },
+    });
+    // ECDSA signatures are randomized: the signed input is byte-for-byte the library's.
+    expect(`${header}.${payload}`).toBe(reference.split('.').slice(0, 2).join('.'));
+    // RFC 7518 §3.4: R || S, 64 octets, base64url without padding.
+    expect(signature).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect(
+      jwt.verify<AccessTokenClaims>(issued.accessToken, {
+        publicKey: publicKey as unknown as Buffer,
+        algorithms: ['ES256'],
+      }),
+    ).toEqual(claims);
+    const verified = await jwtVerify(issued.accessToken, publicKey, {
+      algorithms: ['ES256'],
+      typ: 'at+jwt',
+      issuer: 'http://localhost:3000',
+      audience: 'https://b.example/api',
+    });
+    expect(verified.payload).toEqual(claims);
+    expect(verified.protectedHeader).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' });
   });
 
   it('names the client as the subject of a client-credentials token (RFC 9068 §2.2)', async () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { JwtService } from '@nestjs/jwt';
 import { EntityManager } from 'typeorm';
 import { oauthConfig } from '../config/oauth.config';
 import { ACCESS_TOKEN_TYP, AccessTokenClaims, ActorClaim } from './access-token-claims';
 import { AccessTokenStore } from './access-token-store.service';
+import { signEs256Jwt } from './keys/es256-signer';
 import { KeysService, SIGNING_ALGORITHM } from './keys/keys.service';
 
 export interface IssueAccessToken {
@@ -40,7 +40,6 @@ export function audienceClaim(resources: readonly string[]): string | string[] {
 export class AccessTokenSigner {
   constructor(
     private readonly keys: KeysService,
-    private readonly jwt: JwtService,
     @Inject(oauthConfig.KEY) private readonly oauth: ConfigType<typeof oauthConfig>,
     private readonly store: AccessTokenStore,
   ) {}
@@ -68,11 +67,11 @@ export class AccessTokenSigner {
       exp: iat + expiresIn,
       ...(input.act ? { act: input.act } : {}),
     };
-    const accessToken = this.jwt.sign(claims, {
-      privateKey: key.privateKey,
-      algorithm: SIGNING_ALGORITHM,
-      header: { alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYP, kid: key.kid },
-    });
+    const accessToken = signEs256Jwt(
+      { alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYP, kid: key.kid },
+      claims,
+      key.privateKey,
+    );
     const expiresAt = new Date(claims.exp * 1000);
     await this.store.insert(
       {
