@@ -26,10 +26,10 @@ export function readParameter(parameters: RawParameters, name: string, maxLength
  * invalid_request, never an object handed to validation or a query; unknown names stay ignored.
  */
 export function refuseStructuredParameters(parameters: RawParameters, known: Iterable<string>): void {
-  const names = new Set(known);
+  let names: Set<string> | undefined;
   for (const key of Object.keys(parameters)) {
     const bracket = key.indexOf('[');
-    if (bracket > 0 && key.endsWith(']') && names.has(key.slice(0, bracket))) {
+    if (bracket > 0 && key.endsWith(']') && (names ??= new Set(known)).has(key.slice(0, bracket))) {
       throw OAuthError.invalidRequest(`Parameter '${key.slice(0, bracket)}' must be a single value`);
     }
   }

@@ -82,8 +82,18 @@ function withoutEmptyValues(value: unknown, metatype: abstract new (...args: nev
   return result;
 }
 
-/** The parameter names a DTO declares through its class-validator decorators. */
-export function declaredParameters(metatype: abstract new (...args: never[]) => unknown): string[] {
-  const entries = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
-  return [...new Set(entries.map((entry) => entry.propertyName))];
+const declaredByClass = new WeakMap<object, readonly string[]>();
+
+/**
+ * The parameter names a DTO declares through its class-validator decorators. Decorators run when the
+ * class is defined, so the list is read once per class (not on every request).
+ */
+export function declaredParameters(metatype: abstract new (...args: never[]) => unknown): readonly string[] {
+  let names = declaredByClass.get(metatype);
+  if (names === undefined) {
+    const entries = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+    names = [...new Set(entries.map((entry) => entry.propertyName))];
+    declaredByClass.set(metatype, names);
+  }
+  return names;
 }
