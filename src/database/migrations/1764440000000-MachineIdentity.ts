@@ -18,7 +18,11 @@ export class MachineIdentity1764440000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'client_assertions',
-        columns: [c.string('id', 64, { primary: true }), c.string('client_id', CLIENT_ID_LENGTH), c.timestamp('expires_at')],
+        columns: [
+          c.string('id', 64, { primary: true }),
+          c.string('client_id', CLIENT_ID_LENGTH),
+          c.timestamp('expires_at'),
+        ],
         indices: [
           new TableIndex({ name: 'idx_client_assertions_client', columnNames: ['client_id'] }),
           new TableIndex({ name: 'idx_client_assertions_expires', columnNames: ['expires_at'] }),
