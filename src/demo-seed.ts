@@ -1,5 +1,6 @@
 import type { ClientsService } from './clients/clients.service';
 import type { UsersService } from './users/users.service';
+import type { AuditActor } from './audit/audit-events';
 import { randomToken } from './common/crypto';
 
 export interface DemoData {
@@ -12,17 +13,23 @@ export interface DemoData {
 
 export const DEMO_REDIRECT_URI = 'http://127.0.0.1:8080/callback';
 
+/** Who the audit log says created the demo data: the server itself at its first start. */
+const DEMO_SEED_ACTOR: AuditActor = { actor: 'demo-seed' };
+
 /** Outside production, an empty database gets a demo user and a demo client; returns them, or null. */
 export async function seedDemoData(users: UsersService, clients: ClientsService): Promise<DemoData | null> {
   if ((await users.count()) > 0 || (await clients.count()) > 0) return null;
   const password = randomToken(12);
-  await users.create('demo', password);
-  const { client, clientSecret } = await clients.create({
-    name: 'Demo client',
-    redirectUris: [DEMO_REDIRECT_URI],
-    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
-    scope: 'profile notes:read notes:write',
-  });
+  await users.create('demo', password, {}, DEMO_SEED_ACTOR);
+  const { client, clientSecret } = await clients.create(
+    {
+      name: 'Demo client',
+      redirectUris: [DEMO_REDIRECT_URI],
+      grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+      scope: 'profile notes:read notes:write',
+    },
+    DEMO_SEED_ACTOR,
+  );
   return {
     username: 'demo',
     password,
