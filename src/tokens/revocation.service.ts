@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientAuthenticationRequest, ClientAuthenticationService } from '../clients/client-authentication.service';
+import type { AuditEventInput } from '../audit/audit-events';
 import { AuditService } from '../audit/audit.service';
 import { OAuthError } from '../common/oauth/oauth.error';
 import { AccessTokenStore } from './access-token-store.service';
@@ -45,14 +46,7 @@ export class RevocationService {
       await this.accessTokens.revoke(claims.jti, manager);
       // The token's id, never the token.
       await this.audit.record(
-        {
-          type: 'token.revoked',
-          actor: `client:${clientId}`,
-          subject: record.userId ? `user:${record.userId}` : `client:${clientId}`,
-          clientId,
-          ip: credentials.remoteAddress,
-          details: { token_type: 'access_token', jti: claims.jti },
-        },
+        revokedEvent(clientId, record.userId, credentials, { token_type: 'access_token', jti: claims.jti }),
         manager,
       );
     });
@@ -70,14 +64,7 @@ export class RevocationService {
     await this.transactions.transaction(async (manager) => {
       await this.grantRevocation.revokeGrant(manager, record.grantId);
       await this.audit.record(
-        {
-          type: 'token.revoked',
-          actor: `client:${clientId}`,
-          subject: record.userId ? `user:${record.userId}` : `client:${clientId}`,
-          clientId,
-          ip: credentials.remoteAddress,
-          details: { token_type: 'refresh_token', grant_id: record.grantId },
-        },
+        revokedEvent(clientId, record.userId, credentials, { token_type: 'refresh_token', grant_id: record.grantId }),
         manager,
       );
     });
@@ -87,4 +74,21 @@ export class RevocationService {
   private checkOwner(ownerId: string, clientId: string): void {
     if (ownerId !== clientId) throw OAuthError.invalidRequest('The token was not issued to this client');
   }
+}
+
+/** The `token.revoked` audit event: the token's id or grant, never the token. */
+function revokedEvent(
+  clientId: string,
+  userId: string | null,
+  credentials: ClientAuthenticationRequest,
+  details: Record<string, string>,
+): AuditEventInput {
+  return {
+    type: 'token.revoked',
+    actor: `client:${clientId}`,
+    subject: userId ? `user:${userId}` : `client:${clientId}`,
+    clientId,
+    ip: credentials.remoteAddress,
+    details,
+  };
 }
