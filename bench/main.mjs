@@ -24,6 +24,7 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup SECONDS       warm-up before each measured phase (default 2; none with --smoke)
   --rounds N             rounds, targets alternating within each (default 3; 1 with --smoke)
   --connections N        concurrent connections for the request phases (default 32)
+  --user-tokens N        distinct user access tokens bearer_me cycles through (default 1000; 20 with --smoke)
   --flow-concurrency N   concurrent browser flows in auth_code_flow (default 8; 2 with --smoke)
   --phases a,b           subset of ${PHASES.join(',')}
   --targets a,b          subset of ${TARGET_NAMES.join(',')}
@@ -51,6 +52,7 @@ function parseOptions(argv) {
       warmup: { type: 'string' },
       rounds: { type: 'string' },
       connections: { type: 'string' },
+      'user-tokens': { type: 'string' },
       'flow-concurrency': { type: 'string' },
       phases: { type: 'string' },
       targets: { type: 'string' },
@@ -102,6 +104,7 @@ function parseOptions(argv) {
     warmup: number('warmup', smoke ? 0 : 2, { min: 0, max: 120, integer: false }),
     rounds: number('rounds', smoke ? 1 : 3, { min: 1, max: 20 }),
     connections: number('connections', 32, { min: 1, max: 1024 }),
+    userTokens: number('user-tokens', smoke ? 20 : 1000, { min: 1, max: 100_000 }),
     flowConcurrency: number('flow-concurrency', smoke ? 2 : 8, { min: 1, max: 256 }),
     phases: list('phases', PHASES),
     targets,
@@ -279,7 +282,7 @@ async function main() {
         log(`round ${round}/${options.rounds}: ${target.label}`);
         await target.start();
         try {
-          const prepared = await prepareTokens(target, phases);
+          const prepared = await prepareTokens(target, phases, { userTokens: options.userTokens });
           const duration = target.kind === 'tollgate' ? options.duration : options.peerDuration;
           for (const phase of phases) {
             const result = await runPhase(target, phase, prepared, options, duration);

@@ -28,13 +28,13 @@ function percentile(sorted, p) {
  * token for /api/me, and a signed-in browser session for seeding refresh chains. Each is checked once
  * by hand so that a wrong answer (an inactive token, a 403) fails before any load.
  */
-export async function prepareTokens(target, phases) {
+export async function prepareTokens(target, phases, { userTokens = 1 } = {}) {
   const auth = basicAuth(target.clientId, target.clientSecret);
   const tokenUrl = `${target.baseUrl}${target.paths.token}`;
   const prepared = { auth };
   if (target.kind === 'ceiling') {
     prepared.introspectToken = 'bare';
-    prepared.userToken = 'bare';
+    prepared.userTokens = Array.from({ length: userTokens }, (_, i) => `bare-${i}`);
     return prepared;
   }
   if (phases.includes('client_credentials')) {
@@ -59,41 +59,52 @@ export async function prepareTokens(target, phases) {
   if (phases.includes('bearer_me') || phases.includes('refresh_rotation')) {
     const jar = new CookieJar();
     const first = await authorizationCodeFlow(target, { jar });
-    prepared.userToken = first.tokens.access_token;
     const me = await send('GET', `${target.baseUrl}${target.paths.me}`, {
-      headers: { authorization: `Bearer ${prepared.userToken}` },
+      headers: { authorization: `Bearer ${first.tokens.access_token}` },
     });
     if (me.status !== 200 || !JSON.parse(me.body).sub) {
       throw new Error(`${target.label}: GET /api/me answered ${me.status}: ${me.body.slice(0, 200)}`);
     }
-    if (phases.includes('refresh_rotation')) {
-      if (!first.tokens.refresh_token) throw new Error(`${target.label}: the code flow issued no refresh token`);
-      prepared.session = first.jar;
+    if (phases.includes('refresh_rotation') && !first.tokens.refresh_token) {
+      throw new Error(`${target.label}: the code flow issued no refresh token`);
+    }
+    prepared.session = first.jar;
+    if (phases.includes('bearer_me')) {
+      // Distinct tokens, each used in turn: one token repeated would measure only a signature cache.
+      prepared.userTokens = [
+        first.tokens.access_token,
+        ...(await codeFlows(target, prepared.session, userTokens - 1)).map((tokens) => tokens.access_token),
+      ];
     }
   }
   return prepared;
 }
 
 /**
- * `count` fresh refresh tokens, one per chain: the prepared session is signed in and its consent is
- * remembered, so each is authorize → code → token. Fresh for every run: a run that stops leaves the
- * last rotation of each chain unanswered, and presenting that token again is (rightly) reuse.
+ * The token responses of `count` code flows in the signed-in browser session `jar` (its consent is
+ * remembered, so each is authorize → code → token, no password check).
  */
-export async function seedRefreshChains(target, prepared, count) {
-  if (target.kind === 'ceiling') return Array.from({ length: count }, (_, i) => `bare-${i}`);
-  const tokens = [];
+async function codeFlows(target, jar, count) {
+  const responses = [];
   const parallel = 4;
   for (let i = 0; i < count; i += parallel) {
     const batch = Math.min(parallel, count - i);
-    const flows = await Promise.all(
-      Array.from({ length: batch }, () => authorizationCodeFlow(target, { jar: prepared.session })),
-    );
-    for (const flow of flows) {
-      if (!flow.tokens.refresh_token) throw new Error(`${target.label}: the code flow issued no refresh token`);
-      tokens.push(flow.tokens.refresh_token);
-    }
+    const flows = await Promise.all(Array.from({ length: batch }, () => authorizationCodeFlow(target, { jar })));
+    responses.push(...flows.map((flow) => flow.tokens));
   }
-  return tokens;
+  return responses;
+}
+
+/**
+ * `count` fresh refresh tokens, one per chain. Fresh for every run: a run that stops leaves the last
+ * rotation of each chain unanswered, and presenting that token again is (rightly) reuse.
+ */
+export async function seedRefreshChains(target, prepared, count) {
+  if (target.kind === 'ceiling') return Array.from({ length: count }, (_, i) => `bare-${i}`);
+  return (await codeFlows(target, prepared.session, count)).map((tokens) => {
+    if (!tokens.refresh_token) throw new Error(`${target.label}: the code flow issued no refresh token`);
+    return tokens.refresh_token;
+  });
 }
 
 function autocannonRequest(target, phase, prepared) {
@@ -113,16 +124,32 @@ function autocannonRequest(target, phase, prepared) {
         body: form({ token: prepared.introspectToken, token_type_hint: 'access_token' }),
       };
     case 'bearer_me':
-      return {
-        url: `${target.baseUrl}${target.paths.me}`,
-        method: 'GET',
-        headers: { authorization: `Bearer ${prepared.userToken}` },
-      };
+      return userTokenRequests(target, prepared);
     case 'refresh_rotation':
       return refreshChains(target, prepared);
     default:
       throw new Error(`no autocannon request for ${phase}`);
   }
+}
+
+/** `GET /api/me`, each request with the next of the prepared user tokens (round robin over all connections). */
+function userTokenRequests(target, prepared) {
+  const tokens = prepared.userTokens;
+  let next = 0;
+  return {
+    url: target.baseUrl,
+    requests: [
+      {
+        method: 'GET',
+        path: target.paths.me,
+        setupRequest(request) {
+          const token = tokens[next];
+          next = (next + 1) % tokens.length;
+          return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
+        },
+      },
+    ],
+  };
 }
 
 /**

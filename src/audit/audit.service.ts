@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../common/crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -27,7 +27,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 function toRow(event: AuditEventInput): AuditEventEntity {
   return Object.assign(new AuditEventEntity(), {
-    id: randomUUID(),
+    id: timeOrderedId(),
     at: new Date(),
     type: event.type,
     actor: event.actor ?? null,

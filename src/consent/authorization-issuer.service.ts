@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../common/crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { isDatabaseUnavailable } from '../common/database-errors';
@@ -51,7 +51,7 @@ export class AuthorizationIssuerService {
         clientId: approved.clientId,
         userId: approved.userId,
         scope,
-        grantId: randomUUID(),
+        grantId: timeOrderedId(),
         audience: resources,
       });
       return buildAuthorizationResponseUrl(approved, {

@@ -158,6 +158,8 @@ export function buildDataSourceOptions(
       connection.pragma('busy_timeout = 5000');
       connection.pragma('synchronous = NORMAL');
       connection.pragma('foreign_keys = ON');
+      // Savepoints (one per transaction in a group commit) journal in memory, not in a temp file.
+      connection.pragma('temp_store = MEMORY');
     },
   };
 }

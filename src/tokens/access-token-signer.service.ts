@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../common/crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EntityManager } from 'typeorm';
@@ -54,7 +54,7 @@ export class AccessTokenSigner {
     const iat = Math.floor(now / 1000);
     const ttl = this.oauth.accessTokenTtlSeconds;
     const expiresIn = input.notAfter ? Math.min(ttl, Math.floor(input.notAfter.getTime() / 1000) - iat) : ttl;
-    const jti = randomUUID();
+    const jti = timeOrderedId();
     // RFC 9068 §2.2: client-credentials tokens name the client as their subject.
     const claims: AccessTokenClaims = {
       iss: this.oauth.issuer,

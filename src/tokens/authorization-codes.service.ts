@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, MoreThan, Repository } from 'typeorm';
-import { randomToken, sha256Hex } from '../common/crypto';
+import { randomToken, sha256Hex, timeOrderedId } from '../common/crypto';
 import { oauthConfig } from '../config/oauth.config';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { consumeOnce, Consumption } from '../database/single-use';
@@ -37,7 +36,7 @@ export class AuthorizationCodesService {
     const code = randomToken(32);
     const now = Date.now();
     await this.repository.insert({
-      id: randomUUID(),
+      id: timeOrderedId(),
       codeHash: sha256Hex(code),
       clientId: input.clientId,
       userId: input.userId,
@@ -49,7 +48,7 @@ export class AuthorizationCodesService {
       nonce: input.nonce ?? null,
       authTime: input.authTime ?? null,
       sid: input.sid ?? null,
-      grantId: randomUUID(),
+      grantId: timeOrderedId(),
       expiresAt: new Date(now + this.oauth.authCodeTtlSeconds * 1000),
       consumedAt: null,
       createdAt: new Date(now),

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
-import { randomToken, sha256Hex } from '../common/crypto';
+import { randomToken, sha256Hex, timeOrderedId } from '../common/crypto';
 import { oauthConfig } from '../config/oauth.config';
 import { consumeOnce, Consumption } from '../database/single-use';
 import { RefreshTokenEntity } from './refresh-token.entity';
@@ -40,7 +39,7 @@ export class RefreshTokensService {
     const token = randomToken(32);
     const expiresAt = input.expiresAt ?? new Date(now.getTime() + this.oauth.refreshTokenTtlSeconds * 1000);
     await manager.query(INSERT_REFRESH_TOKEN, [
-      randomUUID(),
+      timeOrderedId(),
       sha256Hex(token),
       input.grantId,
       input.clientId,

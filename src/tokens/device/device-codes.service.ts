@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Equal, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
-import { randomToken, sha256Hex } from '../../common/crypto';
+import { randomToken, sha256Hex, timeOrderedId } from '../../common/crypto';
 import { oauthConfig } from '../../config/oauth.config';
 import { consumeOnce, Consumption } from '../../database/single-use';
 import { TransactionsService } from '../../database/transactions.service';
@@ -43,7 +42,7 @@ export class DeviceCodesService {
       try {
         await this.transactions.write((manager) =>
           manager.insert(DeviceAuthorizationEntity, {
-            id: randomUUID(),
+            id: timeOrderedId(),
             deviceCodeHash: sha256Hex(deviceCode),
             userCodeHash: sha256Hex(userCode),
             clientId,
@@ -51,7 +50,7 @@ export class DeviceCodesService {
             resources: [...resources],
             status: 'pending',
             userId: null,
-            grantId: randomUUID(),
+            grantId: timeOrderedId(),
             intervalSeconds: DEVICE_POLL_INTERVAL_SECONDS,
             lastPolledAt: null,
             expiresAt: new Date(now + this.oauth.deviceCodeTtlSeconds * 1000),

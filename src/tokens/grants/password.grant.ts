@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../common/crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { ClientEntity } from '../../clients/client.entity';
@@ -68,7 +68,7 @@ export class PasswordGrant implements Grant<PasswordParametersDto> {
     return this.issuer.issueNewGrant({
       clientId: client.clientId,
       userId: attempt.user.id,
-      grantId: randomUUID(),
+      grantId: timeOrderedId(),
       scope,
       resources,
       hasRefreshToken: client.grantTypes.includes('refresh_token'),
