@@ -1,4 +1,13 @@
-import { EntityManager, EntityTarget, FindOptionsWhere, IsNull, LessThan, ObjectLiteral } from 'typeorm';
+import {
+  EntityManager,
+  EntityMetadata,
+  EntityTarget,
+  FindOperator,
+  FindOptionsWhere,
+  LessThan,
+  ObjectLiteral,
+} from 'typeorm';
+import { toSqlDatetime } from './sql-time';
 
 /** The outcome of consuming a single-use row (a code, a refresh token, a device code…). */
 export type Consumption<T> =
@@ -21,22 +30,81 @@ export interface SingleUseRow<T extends ObjectLiteral> {
   isOwnedBy(record: T): boolean;
 }
 
+/** A condition of a hand-written statement: SQL with placeholders and its parameters. */
+interface Condition {
+  sql: string;
+  parameters: unknown[];
+}
+
+function parameterOf(value: unknown): unknown {
+  return value instanceof Date ? toSqlDatetime(value) : value;
+}
+
+/** `where` as SQL: equality, `IsNull()`, `MoreThan()` and `LessThan()`, the operators single-use rows need. */
+function conditionsOf<T extends ObjectLiteral>(metadata: EntityMetadata, where: FindOptionsWhere<T>): Condition {
+  const sql: string[] = [];
+  const parameters: unknown[] = [];
+  for (const [property, value] of Object.entries(where)) {
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${metadata.name} has no column ${property}`);
+    const name = column.databaseName;
+    if (!(value instanceof FindOperator)) {
+      sql.push(`${name} = ?`);
+      parameters.push(parameterOf(value));
+    } else if (value.type === 'isNull') {
+      sql.push(`${name} IS NULL`);
+    } else if (value.type === 'moreThan' || value.type === 'lessThan') {
+      sql.push(`${name} ${value.type === 'moreThan' ? '>' : '<'} ?`);
+      parameters.push(parameterOf(value.value));
+    } else {
+      throw new Error(`unsupported condition ${value.type} on ${metadata.name}.${property}`);
+    }
+  }
+  return { sql: sql.join(' AND '), parameters };
+}
+
+/** The row's entity from a raw row, converted as TypeORM converts what it reads (dates, JSON, booleans). */
+function hydrate<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, raw: ObjectLiteral): T {
+  const entity = metadata.create() as T;
+  for (const column of metadata.columns) {
+    (entity as ObjectLiteral)[column.propertyName] = manager.connection.driver.prepareHydratedValue(
+      raw[column.databaseName],
+      column,
+    );
+  }
+  return entity;
+}
+
 /**
  * Consumes a row exactly once across every instance: one conditional UPDATE decides (affected
  * rows), so racing requests, in this process or another, see at most one success (RFC 6749 §4.1.2,
  * RFC 9700 §4.14.2). Run it in the caller's transaction, so that a failure before the caller's
- * own writes are stored leaves the row usable.
+ * own writes are stored leaves the row usable. Both statements are hand-written: on every code
+ * and refresh-token redemption, the query builder cost more than the database.
  */
 export async function consumeOnce<T extends ObjectLiteral>(
   manager: EntityManager,
   row: SingleUseRow<T>,
   now = new Date(),
 ): Promise<Consumption<T>> {
-  const unused = { [row.usedColumn]: IsNull() } as FindOptionsWhere<T>;
-  const result = await manager.update(row.entity, { ...row.where, ...row.usable, ...unused }, {
-    [row.usedColumn]: now,
-  } as never);
-  const record = await manager.findOneBy(row.entity, row.where);
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('consumeOnce runs in a transaction');
+  const metadata = manager.connection.getMetadata(row.entity);
+  const usedColumn = metadata.findColumnWithPropertyName(row.usedColumn)?.databaseName;
+  if (!usedColumn) throw new Error(`${metadata.name} has no column ${row.usedColumn}`);
+  const found = conditionsOf(metadata, row.where);
+  const usable = conditionsOf(metadata, row.usable);
+  const result = await runner.query(
+    `UPDATE ${metadata.tableName} SET ${usedColumn} = ? WHERE ${found.sql} AND ${usable.sql} AND ${usedColumn} IS NULL`,
+    [toSqlDatetime(now), ...found.parameters, ...usable.parameters],
+    true,
+  );
+  const columns = metadata.columns.map((column) => column.databaseName).join(', ');
+  const rows: ObjectLiteral[] = await runner.query(
+    `SELECT ${columns} FROM ${metadata.tableName} WHERE ${found.sql}`,
+    found.parameters,
+  );
+  const record = rows.length === 1 ? hydrate<T>(manager, metadata, rows[0]) : null;
   if (!record || !row.isOwnedBy(record)) return { status: 'invalid' };
   if (result.affected === 1) return { status: 'consumed', record };
   if (record[row.usedColumn] !== null) return { status: 'replayed', record };
