@@ -202,6 +202,10 @@ export class EnvironmentVariables {
   @IntegerBetween(1, 16)
   PASSWORD_HASH_PARALLELISM = 1;
 
+  /** Password hashes computed at once; the others wait. Bounds their memory: this × the memory cost. */
+  @IntegerBetween(1, 64)
+  PASSWORD_HASH_CONCURRENCY = 2;
+
   /** Requests per minute from one address to the endpoints that take credentials (token, login, …). */
   @IntegerBetween(1, 10000000)
   RATE_LIMIT_REQUESTS_PER_MINUTE_PER_ADDRESS = 6000;

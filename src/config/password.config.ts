@@ -8,5 +8,6 @@ export const passwordConfig = registerAs('password', () => {
     memoryCost: env.PASSWORD_HASH_MEMORY_KIB,
     timeCost: env.PASSWORD_HASH_ITERATIONS,
     parallelism: env.PASSWORD_HASH_PARALLELISM,
+    concurrency: env.PASSWORD_HASH_CONCURRENCY,
   };
 });
