@@ -5,7 +5,6 @@ import { AccessTokenClaims, audiencesOf } from '../tokens/access-token-claims';
 import { AccessTokenStore } from '../tokens/access-token-store.service';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.service';
 import type { Principal } from './principal';
-import { RevocationChecker } from './revocation-checker';
 
 function invalidToken(description: string): OAuthError {
   return new OAuthError('invalid_token', description, { challenge: 'Bearer' });
@@ -30,21 +29,17 @@ export function toPrincipal(claims: AccessTokenClaims): Principal {
 /** Turns a bearer token into a principal: signature and claims (RFC 9068 §4), then revocation. */
 @Injectable()
 export class PrincipalVerifier {
-  private readonly revocation: RevocationChecker;
-
   constructor(
     private readonly verifier: AccessTokenVerifier,
-    accessTokens: AccessTokenStore,
-  ) {
-    this.revocation = new RevocationChecker((jtis) => accessTokens.findRevokedOrMissing(jtis));
-  }
+    private readonly accessTokens: AccessTokenStore,
+  ) {}
 
   /** The token's principal; throws invalid_token for anything but a live access token of this resource. */
   async verify(token: string): Promise<Principal> {
     const principal = await this.verifySignature(token);
     if (!principal) throw invalidToken('The access token is invalid or has expired');
     // RFC 7009 §2 and PRODUCT.md: revocation reaches the resource server at once.
-    if (!(await this.revocation.isLive(principal.jti))) throw invalidToken('The access token has been revoked');
+    if (!(await this.accessTokens.isLive(principal.jti))) throw invalidToken('The access token has been revoked');
     return principal;
   }
 

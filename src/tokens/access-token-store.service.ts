@@ -5,6 +5,7 @@ import { GroupCommit } from '../database/group-commit';
 import { AccessTokenEntity } from './access-token.entity';
 import { toSqlDatetime } from '../database/sql-time';
 import { TransactionsService } from '../database/transactions.service';
+import { RevocationChecker } from './revocation-checker';
 
 const INSERT_ACCESS_TOKENS =
   'INSERT INTO access_tokens (jti, grant_id, client_id, user_id, scope, expires_at, revoked_at, created_at) VALUES ';
@@ -34,6 +35,8 @@ async function insertRows(manager: EntityManager, rows: AccessTokenRow[]): Promi
 export class AccessTokenStore {
   /** Records of tokens issued outside a grant's transaction (client credentials), written in groups. */
   private readonly records: GroupCommit<AccessTokenRow>;
+  /** Liveness questions asked together share one query (API calls, introspection, token exchange). */
+  private readonly liveness = new RevocationChecker((jtis) => this.findRevokedOrMissing(jtis));
 
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly repository: Repository<AccessTokenEntity>,
@@ -73,9 +76,12 @@ export class AccessTokenStore {
     return new Set(unique.filter((jti) => !liveSet.has(jti)));
   }
 
-  /** True when the token's record exists and is not revoked. */
-  async isLive(jti: string): Promise<boolean> {
-    return !(await this.findRevokedOrMissing([jti])).has(jti);
+  /**
+   * True when the token's record exists and is not revoked, asked of the database by a query that
+   * starts after the call (nothing cached: a revocation reaches every instance at once).
+   */
+  isLive(jti: string): Promise<boolean> {
+    return this.liveness.isLive(jti);
   }
 
   findRecord(jti: string): Promise<AccessTokenEntity | null> {
