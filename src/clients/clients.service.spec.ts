@@ -29,6 +29,9 @@ const METHOD_CLASSES = [ClientSecretBasic, ClientSecretPost, NoClientAuthenticat
 describe(ClientsService.name, () => {
   let service: ClientsService;
   const inserted: ClientEntity[] = [];
+  /** The rows `findById` reads, and the statements it sent. */
+  const table = new Map<string, Record<string, unknown>>();
+  const queries: Array<{ sql: string; parameters: string[] }> = [];
 
   beforeEach(async () => {
     inserted.length = 0;
@@ -52,7 +55,15 @@ describe(ClientsService.name, () => {
         },
         {
           provide: getRepositoryToken(ClientEntity),
-          useValue: { insert: async (client: ClientEntity) => void inserted.push(client) },
+          useValue: {
+            insert: async (client: ClientEntity) => void inserted.push(client),
+            query: async (sql: string, parameters: string[]) => {
+              queries.push({ sql, parameters });
+              // Case-insensitive, as a MySQL collation may be.
+              const wanted = new Set(parameters.map((id) => id.toLowerCase()));
+              return [...table.values()].filter((row) => wanted.has(String(row.client_id).toLowerCase()));
+            },
+          },
         },
         {
           // Registration is written with its audit event, in one transaction.
@@ -65,6 +76,59 @@ describe(ClientsService.name, () => {
       ],
     }).compile();
     service = moduleRef.get(ClientsService);
+  });
+
+  describe('findById', () => {
+    const rowOf = (clientId: string, name: string) => ({
+      client_id: clientId,
+      name,
+      secret_hash: null,
+      redirect_uris: '[]',
+      grant_types: '["client_credentials"]',
+      scope: 'profile',
+      token_endpoint_auth_method: 'client_secret_basic',
+      is_public: 0,
+      is_pkce_exempt: 0,
+      resources: null,
+      post_logout_redirect_uris: null,
+      jwks: null,
+      jwks_uri: null,
+      registration_type: 'operator',
+      registration_token_hash: null,
+      client_metadata: null,
+      last_used_at: null,
+      created_at: '2026-12-01 10:00:00.000',
+      updated_at: '2026-12-01 10:00:00.000',
+    });
+
+    beforeEach(() => {
+      table.clear();
+      queries.length = 0;
+      table.set('a', rowOf('a', 'A'));
+      table.set('b', rowOf('b', 'B'));
+    });
+
+    it('answers requests that ask together with one query, each with its own entity', async () => {
+      const [a1, b, a2, missing] = await Promise.all(['a', 'b', 'a', 'c'].map((id) => service.findById(id)));
+      expect(queries).toHaveLength(1);
+      expect(queries[0].parameters).toEqual(['a', 'b', 'c']);
+      expect([a1?.name, b?.name, a2?.name, missing]).toEqual(['A', 'B', 'A', null]);
+      expect(a1).not.toBe(a2);
+      expect(a1?.createdAt).toEqual(new Date('2026-12-01T10:00:00.000Z'));
+    });
+
+    it('caches nothing: a change is seen by the next request', async () => {
+      expect((await service.findById('a'))?.name).toBe('A');
+      table.set('a', rowOf('a', 'Renamed'));
+      expect((await service.findById('a'))?.name).toBe('Renamed');
+      table.delete('a');
+      expect(await service.findById('a')).toBeNull();
+      expect(queries).toHaveLength(3);
+    });
+
+    it('matches the client id exactly, whatever the collation', async () => {
+      expect(await service.findById('A')).toBeNull();
+    });
   });
 
   it('stores only the SHA-256 of a 256-bit secret', async () => {

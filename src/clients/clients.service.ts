@@ -13,14 +13,15 @@ import { GrantRevocationService } from '../tokens/grant-revocation.service';
 import { GrantRegistry } from '../tokens/grants/grant.registry';
 import { ClientAuthMethodRegistry } from './auth-methods/client-auth-method.registry';
 import { ClientEntity, ClientMetadata, MAX_CLIENT_ID_LENGTH, RegistrationType } from './client.entity';
+import { CoalescedLookup } from '../database/coalesced-lookup';
 import { checkClientJwks, ClientJwksError, jwksUriProblem } from './client-jwks';
 import { redirectUriProblem } from './redirect-uri';
 
-const SELECT_CLIENT =
+const SELECT_CLIENTS =
   'SELECT client_id, name, secret_hash, redirect_uris, grant_types, scope, token_endpoint_auth_method, ' +
   'is_public, is_pkce_exempt, resources, post_logout_redirect_uris, jwks, jwks_uri, registration_type, ' +
   'registration_token_hash, client_metadata, last_used_at, created_at, updated_at ' +
-  'FROM oauth_clients WHERE client_id = ?';
+  'FROM oauth_clients WHERE client_id IN ';
 
 interface ClientRow {
   client_id: string;
@@ -200,6 +201,13 @@ function metadataError(description: string): OAuthError {
 /** Registered clients: registration, lookup and secret management. */
 @Injectable()
 export class ClientsService {
+  /** Client rows by id; concurrent requests share one query (nothing is cached). */
+  private readonly rows = new CoalescedLookup<string, ClientRow>(async (ids) => {
+    const rows: ClientRow[] = await this.clients.query(`${SELECT_CLIENTS}(${ids.map(() => '?').join(', ')})`, ids);
+    // Exact matches only, whatever the column's collation.
+    return new Map(rows.map((row) => [row.client_id, row]));
+  });
+
   constructor(
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
     // The grant registry lives with the grants (TokensModule), which authenticate clients through this module.
@@ -475,13 +483,14 @@ export class ClientsService {
   }
 
   /**
-   * The one read path for a client row, used on every authenticated request: one prepared
-   * statement, since the query builder would cost more than the query.
+   * The one read path for a client row, used on every authenticated request: a hand-written
+   * statement (the query builder would cost more than the query), shared by the requests that ask
+   * at the same time. Each caller gets its own entity.
    */
   async findById(clientId: string): Promise<ClientEntity | null> {
     if (clientId.length > MAX_CLIENT_ID_LENGTH) return null;
-    const rows: ClientRow[] = await this.clients.query(SELECT_CLIENT, [clientId]);
-    return rows.length === 1 ? toClient(rows[0]) : null;
+    const row = await this.rows.get(clientId);
+    return row ? toClient(row) : null;
   }
 
   async getById(clientId: string): Promise<ClientEntity> {

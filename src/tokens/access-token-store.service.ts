@@ -5,7 +5,7 @@ import { GroupCommit } from '../database/group-commit';
 import { AccessTokenEntity } from './access-token.entity';
 import { toSqlDatetime } from '../database/sql-time';
 import { TransactionsService } from '../database/transactions.service';
-import { RevocationChecker } from './revocation-checker';
+import { CoalescedLookup } from '../database/coalesced-lookup';
 
 const INSERT_ACCESS_TOKENS =
   'INSERT INTO access_tokens (jti, grant_id, client_id, user_id, scope, expires_at, revoked_at, created_at) VALUES ';
@@ -36,7 +36,10 @@ export class AccessTokenStore {
   /** Records of tokens issued outside a grant's transaction (client credentials), written in groups. */
   private readonly records: GroupCommit<AccessTokenRow>;
   /** Liveness questions asked together share one query (API calls, introspection, token exchange). */
-  private readonly liveness = new RevocationChecker((jtis) => this.findRevokedOrMissing(jtis));
+  private readonly liveness = new CoalescedLookup<string, true>(async (jtis) => {
+    const dead = await this.findRevokedOrMissing(jtis);
+    return new Map(jtis.filter((jti) => !dead.has(jti)).map((jti) => [jti, true]));
+  });
 
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly repository: Repository<AccessTokenEntity>,
@@ -80,8 +83,8 @@ export class AccessTokenStore {
    * True when the token's record exists and is not revoked, asked of the database by a query that
    * starts after the call (nothing cached: a revocation reaches every instance at once).
    */
-  isLive(jti: string): Promise<boolean> {
-    return this.liveness.isLive(jti);
+  async isLive(jti: string): Promise<boolean> {
+    return (await this.liveness.get(jti)) === true;
   }
 
   findRecord(jti: string): Promise<AccessTokenEntity | null> {
