@@ -236,6 +236,12 @@ const builtFrom = sourcesTime();
 for (const [name, entry] of Object.entries(ENTRIES)) {
   const bundle = join(DIST, `${name}.bundle.js`);
   if (existsSync(bundle) && statSync(bundle).mtimeMs > builtFrom) continue;
-  const count = writeBundle(name, join(DIST, entry));
-  process.stderr.write(`dist/${name}.bundle.js: ${count} modules\n`);
+  try {
+    const count = writeBundle(name, join(DIST, entry));
+    process.stderr.write(`dist/${name}.bundle.js: ${count} modules\n`);
+  } catch (error) {
+    // A package the bundler cannot read must not stop `npm start`: the compiled files run instead.
+    rmSync(bundle, { force: true });
+    process.stderr.write(`scripts/bundle.mjs: no ${name} bundle, dist/ runs unbundled: ${error}\n`);
+  }
 }
