@@ -7,7 +7,8 @@ import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 
-const ROOT = resolve(import.meta.dirname, '..');
+/** The project: this script's parent, or the directory given (test/bundle.e2e-spec.ts). */
+const ROOT = resolve(process.argv[2] ?? join(import.meta.dirname, '..'));
 const DIST = join(ROOT, 'dist');
 /** Entry (compiled) → bundle name, as src/bundle-loader.ts looks them up. */
 const ENTRIES = { cli: 'cli/run.js', server: 'server.js' };
