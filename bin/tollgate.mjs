@@ -11,9 +11,11 @@ const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'cli.js');
 if (!existsSync(cli)) {
-  // A fresh clone: build once. The compiler reports on stderr, never into the JSON.
+  // A fresh clone: build once, as `npm run build` does. The build reports on stderr, never into the JSON.
+  const stdio = ['ignore', process.stderr, process.stderr];
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
-    stdio: ['ignore', process.stderr, process.stderr],
+    stdio,
   });
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { stdio });
 }
 process.exitCode = await require(cli).runCli(process.argv.slice(2));

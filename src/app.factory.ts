@@ -33,7 +33,7 @@ export function createFastifyAdapter(env: Pick<Environment, 'BODY_LIMIT_BYTES' |
   });
 }
 
-/** Everything an app needs besides its module: plugins, pipes, docs. Shared by main.ts and the tests. */
+/** Everything an app needs besides its module: plugins, pipes, docs. Shared by server.ts and the tests. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(new FrameworkLogger(app.get(Logger)));
   const settings = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
@@ -102,7 +102,7 @@ export async function createApp(module: Type<unknown>, env: Environment): Promis
     bufferLogs: true,
     // Until the app's logger exists (and if the boot fails before it does), JSON lines all the same.
     logger: new FrameworkLogger(new PinoLoggerService(createRootLogger(env.LOG_LEVEL, pinoDestination(1)))),
-    // A failed boot is thrown to main.ts, which reports it in one line, instead of exiting here.
+    // A failed boot is thrown to server.ts, which reports it in one line, instead of exiting here.
     abortOnError: false,
   });
   await configureApp(app);

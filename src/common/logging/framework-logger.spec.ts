@@ -27,7 +27,7 @@ describe(FrameworkLogger.name, () => {
     ]);
   });
 
-  it('drops the start-up claim and the failures main.ts reports itself', () => {
+  it('drops the start-up claim and the failures server.ts reports itself', () => {
     const { target, calls } = recordingLogger();
     const logger = new FrameworkLogger(target);
     logger.log('Nest application successfully started', 'NestApplication');

@@ -17,14 +17,14 @@ function contextOf(params: unknown[]): unknown {
 
 /**
  * Nest's own messages, toned down: start-up chatter at debug; a failed start is reported once by
- * main.ts (Nest's copy would add a stack); a database retry is one warning line without a stack.
+ * server.ts (Nest's copy would add a stack); a database retry is one warning line without a stack.
  */
 export class FrameworkLogger implements LoggerService {
   constructor(private readonly target: LoggerService) {}
 
   log(message: unknown, ...params: unknown[]): void {
     // "Nest application successfully started" comes before listen(), even when listen then fails:
-    // main.ts prints the line that tells the truth.
+    // server.ts prints the line that tells the truth.
     if (contextOf(params) === 'NestApplication') return;
     if (CHATTY_CONTEXTS.has(contextOf(params) as string)) this.target.debug?.(message, ...params);
     else this.target.log(message, ...params);
@@ -32,7 +32,7 @@ export class FrameworkLogger implements LoggerService {
 
   error(message: unknown, ...params: unknown[]): void {
     const context = contextOf(params);
-    // A failed boot (ExceptionHandler) or listen (NestApplication, e.g. EADDRINUSE) is thrown to main.ts.
+    // A failed boot (ExceptionHandler) or listen (NestApplication, e.g. EADDRINUSE) is thrown to server.ts.
     if (context === 'ExceptionHandler' || context === 'NestApplication') return;
     if (context === 'TypeOrmModule') {
       this.target.warn(message, context);
