@@ -2,6 +2,13 @@
 // which src/bundle-loader.ts runs when it is newer than the build and the install. Loading hundreds of
 // separate files (resolution, stat calls, the ESM loader) was most of a CLI command's time and of the
 // server's start. Without @swc/core (a production install) nothing is bundled and dist/ runs as compiled.
+//
+// Why not esbuild: Nest 12's ES modules load peers through `createRequire(import.meta.url)` and `import()`
+// of computed names (@nestjs/terminus' TypeORM health indicator, @nestjs/mapped-types' class-transformer
+// storage). esbuild leaves both to Node (evanw/esbuild#1828), which loads a second copy of a bundled
+// package from node_modules: tried, the health check then failed (two TypeORMs), and marking those packages
+// external pulls @nestjs/core out twice. Here every require, createRequire and import() resolves to the
+// bundle's one copy of a module (the runtime below), with swc only turning each module into CommonJS.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
