@@ -16,6 +16,45 @@ function packageOf(url) {
   return url;
 }
 
+/**
+ * The file a frame's code comes from. In dist/*.bundle.js (scripts/bundle.mjs) a `// <path>` line opens
+ * each module, so a line number names its module: packages and Tollgate's own files count as such.
+ */
+const bundleModules = new Map();
+function sourceOf(callFrame) {
+  const url = callFrame.url.replace(/^file:\/\//, '');
+  if (!url.endsWith('.bundle.js')) return url;
+  if (!bundleModules.has(url)) {
+    const starts = [];
+    let lines = [];
+    try {
+      lines = readFileSync(url, 'utf8').split('\n');
+    } catch {
+      // the bundle was rebuilt or removed since the run: frames keep the bundle's name
+    }
+    const root = url.slice(0, url.lastIndexOf('/dist/') + 1);
+    lines.forEach((line, index) => {
+      const match = /^\/\/ ((?:dist|node_modules)\/\S+)$/.exec(line);
+      if (match) starts.push([index, root + match[1]]);
+    });
+    bundleModules.set(url, starts);
+  }
+  const starts = bundleModules.get(url);
+  let low = 0;
+  let high = starts.length - 1;
+  let found = url;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (starts[middle][0] <= callFrame.lineNumber) {
+      found = starts[middle][1];
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
+}
+
 /** Self time (ms) per function and per package, largest first. */
 export function summarizeProfile(file, top = 25) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
@@ -45,10 +84,11 @@ export function summarizeProfile(file, top = 25) {
   for (const [id, micros] of selfMicros) {
     const { callFrame } = byId.get(id);
     const name = callFrame.functionName || '(anonymous)';
-    const where = callFrame.url ? `${callFrame.url.replace(/^file:\/\//, '')}:${callFrame.lineNumber + 1}` : '';
+    const source = sourceOf(callFrame);
+    const where = source ? `${source}:${callFrame.lineNumber + 1}` : '';
     const key = `${name} ${where}`.trim();
     functions.set(key, (functions.get(key) ?? 0) + micros);
-    const pkg = ['(idle)', '(program)', '(garbage collector)'].includes(name) ? name : packageOf(callFrame.url);
+    const pkg = ['(idle)', '(program)', '(garbage collector)'].includes(name) ? name : packageOf(source);
     packages.set(pkg, (packages.get(pkg) ?? 0) + micros);
   }
   // Inclusive time of Tollgate's own functions (dist/): what each hot path costs with its callees.
@@ -57,8 +97,9 @@ export function summarizeProfile(file, top = 25) {
     const seen = new Set();
     for (let current = id; current !== undefined; current = parents.get(current)) {
       const { callFrame } = byId.get(current);
-      if (!callFrame.url.includes('/dist/')) continue;
-      const key = `${callFrame.functionName || '(anonymous)'} ${callFrame.url.slice(callFrame.url.indexOf('/dist/') + 1)}:${callFrame.lineNumber + 1}`;
+      const source = sourceOf(callFrame);
+      if (!source.includes('/dist/')) continue;
+      const key = `${callFrame.functionName || '(anonymous)'} ${source.slice(source.indexOf('/dist/') + 1)}:${callFrame.lineNumber + 1}`;
       if (seen.has(key)) continue;
       seen.add(key);
       inclusive.set(key, (inclusive.get(key) ?? 0) + micros);
