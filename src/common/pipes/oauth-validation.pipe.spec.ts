@@ -108,5 +108,25 @@ describe(AppValidationPipe.name, () => {
         'state is too long',
       );
     });
+
+    it('ignores a parameter named __proto__: the result is a plain DTO instance', async () => {
+      // As the form parser delivers it: an own property, here with a repeated (array) value.
+      const body = JSON.parse('{"code":"abc","__proto__":["x","y"]}') as object;
+      const result = await validate(CodeParametersDto, body);
+      expect(result).toBeInstanceOf(CodeParametersDto);
+      expect(Object.getPrototypeOf(result)).toBe(CodeParametersDto.prototype);
+      expect(result).toEqual(Object.assign(new CodeParametersDto(), { code: 'abc' }));
+      expect((result as { length?: unknown }).length).toBeUndefined();
+    });
+
+    it('validates the same way through the pipe for a query string (non-body) DTO', async () => {
+      const pipe = new AppValidationPipe();
+      await expect(
+        pipe.transform({ code: 'abc', extra: '1' }, { type: 'query', metatype: CodeParametersDto, data: undefined }),
+      ).resolves.toEqual(Object.assign(new CodeParametersDto(), { code: 'abc' }));
+      await expect(
+        pipe.transform({ state: 'x' }, { type: 'query', metatype: CodeParametersDto, data: undefined }),
+      ).rejects.toMatchObject({ code: 'invalid_request', description: 'code is required' });
+    });
   });
 });
