@@ -3,7 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { oauthConfig } from '../config/oauth.config';
 import { ACCESS_TOKEN_TYP, AccessTokenClaims } from './access-token-claims';
-import { KeysService, SIGNING_ALGORITHM } from './keys/keys.service';
+import { KeysService } from './keys/keys.service';
+import { verifyOwnJwt } from './keys/own-jwt';
 
 /** A non-empty string, or a non-empty array of them (RFC 7519 §4.1.3). */
 function isAudience(aud: unknown): boolean {
@@ -53,40 +54,24 @@ export class AccessTokenVerifier {
   }
 
   private async checkSignature(token: string): Promise<AccessTokenClaims | null> {
-    let decoded: { header: { typ?: string; kid?: string; alg?: string } } | null;
-    try {
-      decoded = this.jwt.decode(token, { complete: true }) as typeof decoded;
-    } catch {
-      return null;
-    }
-    const header = decoded?.header;
-    // RFC 9068 §4: the typ header must be at+jwt (case-insensitive media type, RFC 8725 §3.11).
-    if (!header || header.alg !== SIGNING_ALGORITHM || header.typ?.toLowerCase() !== ACCESS_TOKEN_TYP || !header.kid) {
-      return null;
-    }
-    const key = await this.keys.findVerificationKey(header.kid);
-    if (!key) return null;
-    try {
-      const claims = this.jwt.verify<AccessTokenClaims>(token, {
-        // jsonwebtoken accepts a KeyObject (and skips re-parsing a PEM per call); the typings lag behind.
-        publicKey: key.publicKey as unknown as Buffer,
-        algorithms: [SIGNING_ALGORITHM],
-        issuer: this.oauth.issuer,
-        clockTolerance: this.oauth.clockLeewaySeconds,
-      });
-      // RFC 9068 §2.2: exp, iat, jti, sub, aud and client_id are REQUIRED (jsonwebtoken accepts a token
-      // without exp). Which audience a token must name is the resource server's check (RFC 9068 §4).
-      const isComplete =
-        isAudience(claims.aud) &&
-        typeof claims.exp === 'number' &&
-        typeof claims.iat === 'number' &&
-        typeof claims.jti === 'string' &&
-        typeof claims.sub === 'string' &&
-        typeof claims.client_id === 'string';
-      if (!isComplete) return null;
-      return claims;
-    } catch {
-      return null;
-    }
+    // RFC 9068 §4: the typ header must be at+jwt.
+    const claims = await verifyOwnJwt<AccessTokenClaims>(token, {
+      keys: this.keys,
+      jwt: this.jwt,
+      typ: ACCESS_TOKEN_TYP,
+      issuer: this.oauth.issuer,
+      clockToleranceSeconds: this.oauth.clockLeewaySeconds,
+    });
+    // RFC 9068 §2.2: exp, iat, jti, sub, aud and client_id are REQUIRED (jsonwebtoken accepts a token
+    // without exp). Which audience a token must name is the resource server's check (RFC 9068 §4).
+    const isComplete =
+      claims !== null &&
+      isAudience(claims.aud) &&
+      typeof claims.exp === 'number' &&
+      typeof claims.iat === 'number' &&
+      typeof claims.jti === 'string' &&
+      typeof claims.sub === 'string' &&
+      typeof claims.client_id === 'string';
+    return isComplete ? claims : null;
   }
 }

@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { oauthConfig } from '../config/oauth.config';
 import { KeysService, SIGNING_ALGORITHM } from './keys/keys.service';
+import { verifyOwnJwt } from './keys/own-jwt';
 
 /** OpenID Connect Core §2 with RFC 7519 §5.1: ID tokens are typed plainly `JWT` (access tokens: at+jwt). */
 export const ID_TOKEN_TYP = 'JWT';
@@ -99,30 +100,17 @@ export class IdTokenService {
    * `iss`), but may have expired. Null when it is not; an access token (typ at+jwt) is not a hint.
    */
   async verifyHint(token: string): Promise<IdTokenHint | null> {
-    let decoded: { header: { typ?: string; kid?: string; alg?: string } } | null;
-    try {
-      decoded = this.jwt.decode(token, { complete: true }) as typeof decoded;
-    } catch {
-      return null;
-    }
-    const header = decoded?.header;
-    if (!header || header.alg !== SIGNING_ALGORITHM || header.typ?.toUpperCase() !== ID_TOKEN_TYP || !header.kid) {
-      return null;
-    }
-    const key = await this.keys.findVerificationKey(header.kid);
-    if (!key) return null;
-    try {
-      const claims = this.jwt.verify<Partial<IdTokenClaims> & { aud?: string | string[] }>(token, {
-        publicKey: key.publicKey as unknown as Buffer,
-        algorithms: [SIGNING_ALGORITHM],
-        issuer: this.oauth.issuer,
-        ignoreExpiration: true,
-      });
-      const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
-      if (typeof claims.sub !== 'string' || audiences.length === 0 || typeof claims.at_hash !== 'string') return null;
-      return { sub: claims.sub, audiences, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) };
-    } catch {
-      return null;
-    }
+    const claims = await verifyOwnJwt<Partial<IdTokenClaims> & { aud?: string | string[] }>(token, {
+      keys: this.keys,
+      jwt: this.jwt,
+      typ: ID_TOKEN_TYP,
+      issuer: this.oauth.issuer,
+      clockToleranceSeconds: this.oauth.clockLeewaySeconds,
+      ignoreExpiration: true,
+    });
+    if (!claims) return null;
+    const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+    if (typeof claims.sub !== 'string' || audiences.length === 0 || typeof claims.at_hash !== 'string') return null;
+    return { sub: claims.sub, audiences, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) };
   }
 }
