@@ -656,7 +656,6 @@ export class ClientsService {
     const registrationType = input.registrationType ?? 'operator';
     // PRODUCT.md: a client that registered itself never gets an operator-only scope (`admin`).
     if (registrationType !== 'operator') this.refuseOperatorScopes(formatScope(scopes));
-    const grantable = scopes;
 
     const now = new Date();
     return Object.assign(new ClientEntity(), {
@@ -665,7 +664,7 @@ export class ClientsService {
       secretHash: null,
       redirectUris,
       grantTypes,
-      scope: formatScope(grantable),
+      scope: formatScope(scopes),
       tokenEndpointAuthMethod: authMethod,
       isPublic,
       isPkceExempt: input.isPkceExempt ?? false,

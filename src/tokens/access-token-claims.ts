@@ -25,6 +25,12 @@ export interface AccessTokenClaims {
   act?: ActorClaim;
 }
 
+/** A non-empty string, or a non-empty array of them (RFC 7519 §4.1.3). */
+export function isAudience(aud: unknown): aud is string | string[] {
+  if (typeof aud === 'string') return aud !== '';
+  return Array.isArray(aud) && aud.length > 0 && aud.every((entry) => typeof entry === 'string' && entry !== '');
+}
+
 /** The resources a token is for, as a list whether `aud` is one string or an array (RFC 7519 §4.1.3). */
 export function audiencesOf(aud: string | readonly string[]): readonly string[] {
   return typeof aud === 'string' ? [aud] : aud;

@@ -37,8 +37,8 @@ export class AccessTokenStore {
   private readonly records: GroupCommit<AccessTokenRow>;
   /** Liveness questions asked together share one query (API calls, introspection, token exchange). */
   private readonly liveness = new CoalescedLookup<string, true>(async (jtis) => {
-    const dead = await this.findRevokedOrMissing(jtis);
-    return new Map(jtis.filter((jti) => !dead.has(jti)).map((jti) => [jti, true]));
+    const live = await this.findLive(jtis);
+    return new Map([...live].map((jti) => [jti, true]));
   });
 
   constructor(
@@ -69,14 +69,19 @@ export class AccessTokenStore {
   /** The jtis among `jtis` that are revoked or have no record (deleted client or user). */
   async findRevokedOrMissing(jtis: readonly string[]): Promise<Set<string>> {
     const unique = [...new Set(jtis)];
-    if (unique.length === 0) return new Set();
+    const live = await this.findLive(unique);
+    return new Set(unique.filter((jti) => !live.has(jti)));
+  }
+
+  /** The jtis among `jtis` whose record exists and is not revoked. */
+  private async findLive(jtis: readonly string[]): Promise<Set<string>> {
+    if (jtis.length === 0) return new Set();
     // Checked on every introspection and every API call: a prepared statement, not the query builder.
-    const live: Array<{ jti: string }> = await this.repository.query(
-      `SELECT jti FROM access_tokens WHERE revoked_at IS NULL AND jti IN (${unique.map(() => '?').join(', ')})`,
-      unique,
+    const rows: Array<{ jti: string }> = await this.repository.query(
+      `SELECT jti FROM access_tokens WHERE revoked_at IS NULL AND jti IN (${jtis.map(() => '?').join(', ')})`,
+      [...jtis],
     );
-    const liveSet = new Set(live.map((row) => row.jti));
-    return new Set(unique.filter((jti) => !liveSet.has(jti)));
+    return new Set(rows.map((row) => row.jti));
   }
 
   /**

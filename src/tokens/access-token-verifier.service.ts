@@ -2,15 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { oauthConfig } from '../config/oauth.config';
-import { ACCESS_TOKEN_TYP, AccessTokenClaims } from './access-token-claims';
+import { ACCESS_TOKEN_TYP, AccessTokenClaims, isAudience } from './access-token-claims';
 import { KeysService } from './keys/keys.service';
 import { verifyOwnJwt } from './keys/own-jwt';
-
-/** A non-empty string, or a non-empty array of them (RFC 7519 §4.1.3). */
-function isAudience(aud: unknown): boolean {
-  if (typeof aud === 'string') return aud !== '';
-  return Array.isArray(aud) && aud.length > 0 && aud.every((entry) => typeof entry === 'string' && entry !== '');
-}
 
 /** Verified tokens kept in memory at most; the oldest go first. */
 const MAX_VERIFIED_TOKENS = 10_000;

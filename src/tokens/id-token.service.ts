@@ -5,6 +5,7 @@ import { JwtService } from '@nestjs/jwt';
 import { oauthConfig } from '../config/oauth.config';
 import { KeysService, SIGNING_ALGORITHM } from './keys/keys.service';
 import { verifyOwnJwt } from './keys/own-jwt';
+import { audiencesOf, isAudience } from './access-token-claims';
 
 /** OpenID Connect Core §2 with RFC 7519 §5.1: ID tokens are typed plainly `JWT` (access tokens: at+jwt). */
 export const ID_TOKEN_TYP = 'JWT';
@@ -108,9 +109,10 @@ export class IdTokenService {
       clockToleranceSeconds: this.oauth.clockLeewaySeconds,
       ignoreExpiration: true,
     });
-    if (!claims) return null;
-    const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
-    if (typeof claims.sub !== 'string' || audiences.length === 0 || typeof claims.at_hash !== 'string') return null;
+    if (!claims || !isAudience(claims.aud) || typeof claims.sub !== 'string' || typeof claims.at_hash !== 'string') {
+      return null;
+    }
+    const audiences = [...audiencesOf(claims.aud)];
     return { sub: claims.sub, audiences, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) };
   }
 }

@@ -96,8 +96,7 @@ function withoutEmptyValues(value: unknown, metatype: abstract new (...args: nev
   const result: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
     // RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted."
-    // No parameter is named __proto__; assigning one would replace the object's prototype.
-    if (field === '' || key === '__proto__') continue;
+    if (field === '') continue;
     result[key] = field;
   }
   return result;
